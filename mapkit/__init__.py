@@ -1,0 +1,1 @@
+"""Validate, coerce and infer the schema of integration payloads."""

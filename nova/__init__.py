@@ -1,0 +1,1 @@
+"""Suggest field mappings and classify provider errors with trained models."""
