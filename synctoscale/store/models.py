@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from synctoscale.store.types import UTCDateTime, utcnow
@@ -41,3 +41,25 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     project: Mapped[Project] = relationship(back_populates="tokens")
+
+
+class IdempotencyKey(Base):
+    """The first response to a POST sent with an ``Idempotency-Key`` header, kept for replay.
+
+    A row with ``status_code`` None is a request still in progress under that key.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(2048))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(default=None)
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
