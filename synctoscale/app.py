@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from synctoscale import __version__
-from synctoscale.api import mapping
+from synctoscale.api import mapping, rate_limit
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
 from synctoscale.errors import install_error_handlers
+from synctoscale.idempotency import IdempotencyMiddleware
+from synctoscale.ratelimit import RateLimitMiddleware, RateLimits
 from synctoscale.settings import Settings
 from synctoscale.store.db import Database
 
@@ -50,10 +52,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.authenticator = Authenticator(database)
+    app.state.rate_limits = RateLimits(
+        settings.rate_limit_storage_url, settings.rate_limit, settings.token_rate_limit
+    )
 
-    # Middleware added last runs first: the size check, then authentication, then the routes.
+    # Middleware added last runs first: size check, authentication, rate limit, idempotency.
+    app.add_middleware(
+        IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
+    )
+    app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(AuthMiddleware, authenticator=app.state.authenticator)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
+
     app.include_router(mapping.router)
+    app.include_router(rate_limit.router)
     return app
