@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from synctoscale import __version__
-from synctoscale.api import mapping, rate_limit
+from synctoscale.api import mapping, nova_errors, rate_limit
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
 from synctoscale.errors import install_error_handlers
@@ -66,5 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
 
     app.include_router(mapping.router)
+    app.include_router(nova_errors.router)
     app.include_router(rate_limit.router)
     return app

@@ -100,11 +100,13 @@ def garbage_status_line(connection: socket.socket) -> None:
 
 def truncated_body(connection: socket.socket) -> None:
     read_request(connection)
-    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"ok\": tr")
+    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{"ok": tr')
     connection.close()
 
 
-def status_responder(status: int, reason: str, headers: str = "") -> Callable[[socket.socket], None]:
+def status_responder(
+    status: int, reason: str, headers: str = ""
+) -> Callable[[socket.socket], None]:
     def respond(connection: socket.socket) -> None:
         read_request(connection)
         body = b'{"error": "' + reason.encode() + b'"}'
@@ -207,11 +209,15 @@ def scenarios(workdir: Path) -> Iterator[tuple[str, str, Callable[[str], Outcome
     def post(url: str, **options: object) -> httpx.Response:
         return httpx.post(url, json={"probe": True}, timeout=timeout, **options)  # type: ignore[arg-type]
 
-    yield "connection_refused", "network_error", lambda path: capture(
-        lambda: post(f"http://127.0.0.1:{free_port()}{path}")
+    yield (
+        "connection_refused",
+        "network_error",
+        lambda path: capture(lambda: post(f"http://127.0.0.1:{free_port()}{path}")),
     )
 
-    def with_server(handler: Callable[[socket.socket], None], scheme: str = "http", **options: object):
+    def with_server(
+        handler: Callable[[socket.socket], None], scheme: str = "http", **options: object
+    ):
         def run(path: str) -> Outcome:
             with tcp_server(handler) as port:
                 return capture(lambda: post(f"{scheme}://127.0.0.1:{port}{path}", **options))
@@ -224,18 +230,26 @@ def scenarios(workdir: Path) -> Iterator[tuple[str, str, Callable[[str], Outcome
     yield "bad_status_line", "network_error", with_server(garbage_status_line)
     yield "truncated_body", "network_error", with_server(truncated_body)
     yield "connect_timeout", "timeout", with_server(silent, scheme="https")
-    yield "tls_to_plain_http", "network_error", with_server(
-        status_responder(400, "Bad Request"), scheme="https"
+    yield (
+        "tls_to_plain_http",
+        "network_error",
+        with_server(status_responder(400, "Bad Request"), scheme="https"),
     )
 
     self_signed = self_signed_context(workdir, "127.0.0.1")
-    yield "tls_self_signed", "network_error", with_server(
-        tls_responder(self_signed), scheme="https"
+    yield (
+        "tls_self_signed",
+        "network_error",
+        with_server(tls_responder(self_signed), scheme="https"),
     )
     wrong_name = self_signed_context(workdir, "api.example.invalid")
-    trusting_wrong_name = ssl.create_default_context(cafile=str(workdir / "api.example.invalid.pem"))
-    yield "tls_hostname_mismatch", "network_error", with_server(
-        tls_responder(wrong_name), scheme="https", verify=trusting_wrong_name
+    trusting_wrong_name = ssl.create_default_context(
+        cafile=str(workdir / "api.example.invalid.pem")
+    )
+    yield (
+        "tls_hostname_mismatch",
+        "network_error",
+        with_server(tls_responder(wrong_name), scheme="https", verify=trusting_wrong_name),
     )
 
     def redirect_loop(connection: socket.socket) -> None:
@@ -244,8 +258,10 @@ def scenarios(workdir: Path) -> Iterator[tuple[str, str, Callable[[str], Outcome
         connection.close()
 
     yield "redirect_loop", "configuration_error", with_server(redirect_loop, follow_redirects=True)
-    yield "unsupported_protocol", "configuration_error", lambda path: capture(
-        lambda: post(f"ftp://127.0.0.1{path}")
+    yield (
+        "unsupported_protocol",
+        "configuration_error",
+        lambda path: capture(lambda: post(f"ftp://127.0.0.1{path}")),
     )
 
     def never_reads(connection: socket.socket) -> None:
@@ -276,7 +292,11 @@ def scenarios(workdir: Path) -> Iterator[tuple[str, str, Callable[[str], Outcome
 
     yield "pool_timeout", "timeout", pool_exhausted
 
-    for code, text in ((-2, "Name or service not known"), (-3, "Temporary failure in name resolution")):
+    for code, text in (
+        (-2, "Name or service not known"),
+        (-3, "Temporary failure in name resolution"),
+    ):
+
         def unresolved(path: str, code: int = code, text: str = text) -> Outcome:
             with unresolvable_names(code, text):
                 return capture(lambda: post(f"https://api.example.invalid{path}"))
@@ -291,9 +311,7 @@ def scenarios(workdir: Path) -> Iterator[tuple[str, str, Callable[[str], Outcome
         (413, "Payload Too Large", "", "payload_too_large"),
     )
     for status, reason, headers, category in statuses:
-        yield f"status_{status}", category, with_server(
-            status_responder(status, reason, headers)
-        )
+        yield f"status_{status}", category, with_server(status_responder(status, reason, headers))
 
 
 def _swallow(client: httpx.Client, url: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from nova.errors.masking import MASK_TOKENS
 from nova.errors.parameters import extract_parameters
 from nova.errors.storage import load_model, model_path
 from nova.errors.taxonomy import CATEGORIES, get_category, render_fix
@@ -42,8 +43,8 @@ class Classification:
     category: str
     recommended_fix: str
     confidence: float
-    """Calibrated probability of ``category``; for ``unknown`` from the threshold, the
-    probability of the model's top category, which fell below the threshold."""
+    """Calibrated probability of ``category``. When the model's top probability fell below
+    the ``unknown`` threshold, that probability; 0.0 when the error had no signal at all."""
     retryable: bool
     retry_hint: str
     """``always``, ``never``, ``after_refresh``, ``after_reset``, ``after_refetch`` or ``once``."""
@@ -89,6 +90,7 @@ class ErrorClassifier:
         self._pipeline = artefact["pipeline"]
         self.threshold = float(artefact["unknown_threshold"])
         self._columns = [CATEGORIES.index(label) for label in self._pipeline.classes_]
+        self._word_columns = _informative_word_columns(self._pipeline)
 
     @classmethod
     def load(cls, path: Path | None = None) -> ErrorClassifier:
@@ -103,24 +105,28 @@ class ErrorClassifier:
         if not records:
             return []
 
+        features = self._pipeline[:-1].transform(records)
         probabilities = np.zeros((len(records), len(CATEGORIES)))
-        probabilities[:, self._columns] = self._pipeline.predict_proba(records)
+        probabilities[:, self._columns] = self._pipeline[-1].predict_proba(features)
+        known_words = features[:, self._word_columns].getnnz(axis=1) > 0
         return [
-            self._decide(record, row) for record, row in zip(records, probabilities, strict=True)
+            self._decide(record, row, bool(words))
+            for record, row, words in zip(records, probabilities, known_words, strict=True)
         ]
 
-    def _decide(self, record: Mapping[str, Any], probabilities: np.ndarray) -> Classification:
+    def _decide(
+        self, record: Mapping[str, Any], probabilities: np.ndarray, known_words: bool
+    ) -> Classification:
         order = np.argsort(probabilities)[::-1]
         top, second = CATEGORIES[order[0]], CATEGORIES[order[1]]
         confidence = float(probabilities[order[0]])
 
-        # A blank error carries no signal, which is the definition of ``unknown``.
-        blank = (
-            not str(record.get("message") or "").strip()
-            and not record.get("error_code")
-            and (record.get("http_status") is None)
+        # Without one word seen in training, an error code or an HTTP status, the error carries
+        # no signal, which is the definition of ``unknown`` ("asdf qwerty", "").
+        no_signal = (
+            not known_words and not record.get("error_code") and record.get("http_status") is None
         )
-        if blank:
+        if no_signal:
             category, runner_up = UNKNOWN, None
         elif confidence < self.threshold:
             category, runner_up = UNKNOWN, RunnerUp(top, round(confidence, 4))
@@ -138,12 +144,25 @@ class ErrorClassifier:
         return Classification(
             category=category,
             recommended_fix=render_fix(category, parameters),
-            confidence=0.0 if blank else round(confidence, 4),
+            confidence=0.0 if no_signal else round(confidence, 4),
             retryable=taxonomy_entry.retryable,
             retry_hint=taxonomy_entry.retry_hint,
             runner_up=runner_up,
             parameters=parameters,
         )
+
+
+def _informative_word_columns(pipeline: Any) -> np.ndarray:
+    """Return the feature columns of message words and word pairs that are not mask tokens."""
+    features = pipeline.named_steps["features"]
+    vocabulary = features.named_transformers_["message_words"].vocabulary_
+    block = features.output_indices_["message_words"]
+    informative = [
+        index
+        for term, index in vocabulary.items()
+        if not all(token in MASK_TOKENS for token in term.split())
+    ]
+    return np.array(sorted(informative), dtype=int) + block.start
 
 
 _default: ErrorClassifier | None = None

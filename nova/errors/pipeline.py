@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.svm import LinearSVC
 
 from nova.errors.features import prepare_records
 
@@ -18,11 +17,11 @@ WHITESPACE_SEPARATED = r"\S+"
 
 
 def build_pipeline(*, quick: bool = False) -> Pipeline:
-    """Return an unfitted pipeline from error records to calibrated category probabilities.
+    """Return an unfitted pipeline from error records to category probabilities.
 
     Features: word 1-2 grams and character 2-5 grams of the masked message, the words of the
-    error code, the HTTP status and its class, and the provider. ``quick`` narrows the
-    character n-grams and the calibration folds for a fast run (CI, notebooks).
+    error code, the HTTP status and its class, the provider, and the keyword cues. ``quick``
+    narrows the character n-grams for a fast run (CI, notebooks).
     """
     char_range = (3, 4) if quick else (2, 5)
     features = ColumnTransformer(
@@ -30,7 +29,9 @@ def build_pipeline(*, quick: bool = False) -> Pipeline:
             ("message_words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1), 0),
             (
                 "message_chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=char_range, sublinear_tf=True),
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=char_range, sublinear_tf=True, min_df=2
+                ),
                 0,
             ),
             (
@@ -48,11 +49,10 @@ def build_pipeline(*, quick: bool = False) -> Pipeline:
         ],
         sparse_threshold=1.0,
     )
-    classifier = CalibratedClassifierCV(
-        LinearSVC(C=0.5, class_weight="balanced"),
-        method="sigmoid",
-        cv=3,
-    )
+    # Multinomial logistic regression gives probabilities directly. On held-out provider
+    # groups they were better calibrated than a sigmoid-calibrated linear SVM at the same
+    # macro-F1, and the metrics file records their expected calibration error.
+    classifier = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000)
     return Pipeline(
         [
             ("prepare", FunctionTransformer(prepare_records)),
