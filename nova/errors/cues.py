@@ -96,14 +96,19 @@ _PATTERNS: dict[str, str] = {
     ),
 }
 
+# The patterns are lower case and run on lower-cased text: re.IGNORECASE makes these long
+# alternations about five times slower.
 CUES: dict[str, re.Pattern[str]] = {
-    category: re.compile(pattern, re.IGNORECASE) for category, pattern in _PATTERNS.items()
+    category: re.compile(pattern) for category, pattern in _PATTERNS.items()
 }
 
 
 def cue_tokens(text: str) -> str:
     """Return one ``cue_<category>`` token for every category whose phrases occur in text."""
-    return " ".join(f"cue_{category}" for category, pattern in CUES.items() if pattern.search(text))
+    lowered = text.lower()
+    return " ".join(
+        f"cue_{category}" for category, pattern in CUES.items() if pattern.search(lowered)
+    )
 
 
 # The keyword baseline tries narrow phrases before broad ones ("invalid", "permission").
@@ -131,7 +136,8 @@ def keyword_category(text: str) -> str:
 
     This is the keyword-rule baseline; ``unknown`` when no phrase occurs.
     """
+    lowered = text.lower()
     for category in _KEYWORD_ORDER:
-        if CUES[category].search(text):
+        if CUES[category].search(lowered):
             return category
     return "unknown"

@@ -92,20 +92,23 @@ def apply_threshold(
     ]
 
 
-def choose_threshold(predictions: GroupedPredictions) -> float:
-    """Pick the confidence below which ``unknown`` is returned, maximising held-out macro-F1.
+def choose_threshold(predictions: GroupedPredictions, *, minimum_per_bin: int = 5) -> float:
+    """Pick the confidence below which ``unknown`` is returned, from held-out predictions.
 
-    Ties go to the lowest threshold, so ``unknown`` is returned no more often than it helps.
+    Predictions are binned by confidence in steps of 0.1. The threshold is the lowest bin
+    edge above which every bin with at least ``minimum_per_bin`` predictions was right at
+    least half the time, so ``unknown`` replaces answers from the confidence range where
+    held-out answers were more often wrong than right.
     """
-    best_threshold, best_f1 = 0.0, -1.0
-    for threshold in np.round(np.arange(0.0, 0.61, 0.02), 2):
-        labels = apply_threshold(predictions.predicted, predictions.confidence, float(threshold))
-        value = f1_score(
-            predictions.labels, labels, labels=list(CATEGORIES), average="macro", zero_division=0
-        )
-        if value > best_f1 + 1e-9:
-            best_threshold, best_f1 = float(threshold), float(value)
-    return best_threshold
+    confidence = predictions.confidence
+    correct = np.array(predictions.predicted) == np.array(predictions.labels)
+    edges = np.round(np.arange(0.0, 1.0, 0.1), 1)
+    threshold = 0.0
+    for low in edges:
+        in_bin = (confidence >= low) & (confidence < low + 0.1)
+        if in_bin.sum() >= minimum_per_bin and correct[in_bin].mean() < 0.5:
+            threshold = float(round(low + 0.1, 1))
+    return threshold
 
 
 def expected_calibration_error(predictions: GroupedPredictions, bins: int = 10) -> float:
@@ -137,7 +140,13 @@ def score(predictions: GroupedPredictions, threshold: float) -> dict[str, Any]:
     per_category = f1_score(
         predictions.labels, predicted, labels=labels, average=None, zero_division=0
     )
+    answered = predictions.confidence >= threshold
+    correct = np.array(predictions.predicted) == np.array(predictions.labels)
     return {
+        "answered_share": round(float(answered.mean()), 4),
+        "accuracy_when_answered": round(
+            float(correct[answered].mean()) if answered.any() else 0.0, 4
+        ),
         "accuracy": round(float(accuracy_score(predictions.labels, predicted)), 4),
         "macro_f1": round(
             float(

@@ -24,11 +24,7 @@ METRICS_FILENAME = "error_classifier.metrics.json"
 # The types of the saved artefact that skops does not trust by default (it trusts the
 # scikit-learn estimators and numpy types it knows). skops refuses to load a file holding
 # any other untrusted type, so a tampered file cannot run arbitrary code.
-TRUSTED_TYPES = [
-    "nova.errors.features.prepare_records",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-]
+TRUSTED_TYPES = ["nova.errors.features.prepare_records"]
 
 
 class ModelNotFoundError(FileNotFoundError):

@@ -70,7 +70,7 @@ def _dataset_summary(examples: list[ErrorExample]) -> dict[str, Any]:
 def train_and_save(models_dir: Path | None = None, *, quick: bool = False) -> dict[str, Any]:
     """Evaluate with provider-grouped cross-validation, fit on all data, save, return metrics.
 
-    The ``unknown`` threshold is the one that maximises macro-F1 on the held-out groups.
+    The ``unknown`` threshold comes from the held-out predictions (see choose_threshold).
     Writes ``error_classifier.skops`` and ``error_classifier.metrics.json`` to
     ``models_dir`` (default: storage.models_dir()).
     """

@@ -294,8 +294,22 @@ def test_blank_message_is_unknown(blank: str) -> None:
     assert result.runner_up is None
 
 
-def test_blank_message_uses_status() -> None:
-    assert nova.classify_error("", http_status=429).category == "rate_limited"
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [("ratelimited", 429, "rate_limited"), ("ECONNREFUSED", None, "network_error")],
+)
+def test_blank_message_uses_code_and_status(code: str, status: int | None, expected: str) -> None:
+    assert nova.classify_error("", error_code=code, http_status=status).category == expected
+
+
+def test_blank_message_with_status_alone_is_unsure() -> None:
+    result = nova.classify_error("", http_status=429)
+
+    # A bare 429 is a rate limit or an exhausted quota, so the model stays below the threshold
+    # and names its best guess as the runner-up.
+    assert result.category == "unknown"
+    assert result.runner_up is not None
+    assert result.runner_up.category == "rate_limited"
 
 
 @pytest.mark.parametrize(
