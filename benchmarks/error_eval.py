@@ -23,7 +23,6 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-import nova
 from nova.errors import ErrorClassifier
 from nova.errors.cues import keyword_category
 from nova.errors.dataset import ErrorExample, load_examples
@@ -90,19 +89,27 @@ def latency(examples: list[ErrorExample]) -> dict[str, float]:
     }
 
 
+def print_latency(examples: list[ErrorExample]) -> None:
+    timing = latency(examples)
+    print("\nlatency of the committed model (ErrorClassifier.classify, one process):")
+    print(f"  single message: median {timing['single_median_ms']:.2f} ms, ", end="")
+    print(f"p95 {timing['single_p95_ms']:.2f} ms")
+    print(f"  batch of 1000:  {timing['batch_ms_per_message']:.3f} ms per message")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="5 grouped folds instead of one per group"
-    )
+    parser.add_argument("--quick", action="store_true", help="5 grouped folds, not one per group")
+    parser.add_argument("--latency-only", action="store_true", help="skip the grouped evaluation")
     arguments = parser.parse_args()
     folds = 5 if arguments.quick else None
 
     examples = load_examples()
-    print(
-        f"{len(examples)} examples; Python {platform.python_version()}; scikit-learn split: "
-        f"{'GroupKFold(5)' if folds else 'leave one provider group out'}"
-    )
+    split = "GroupKFold(5)" if folds else "leave one provider group out"
+    print(f"{len(examples)} examples; Python {platform.python_version()}; split: {split}")
+    if arguments.latency_only:
+        print_latency(examples)
+        return
 
     rows = [("keyword rules", evaluate_keywords(examples))]
     tfidf, _ = evaluate_model(tfidf_logistic_regression, examples, folds)
@@ -112,19 +119,13 @@ def main() -> None:
     )
     rows.append(("Nova full model", full))
 
-    print(
-        f"\n{'approach':32} {'accuracy':>9} {'macro-F1':>9} {'F1 vs keywords':>15}   ({fold_count} folds)"
-    )
+    print(f"\n{'approach':32} {'accuracy':>9} {'macro-F1':>9} {'F1 vs keywords':>15}")
     for name, (accuracy, macro_f1) in rows:
         ratio = macro_f1 / rows[0][1][1]
         print(f"{name:32} {accuracy:9.3f} {macro_f1:9.3f} {ratio:14.2f}x")
+    print(f"({fold_count} folds)")
 
-    timing = latency(examples)
-    print(f"\nlatency of the committed model ({nova.__name__}.classify_error path, 1 process):")
-    print(
-        f"  single message: median {timing['single_median_ms']:.2f} ms, p95 {timing['single_p95_ms']:.2f} ms"
-    )
-    print(f"  batch of 1000:  {timing['batch_ms_per_message']:.3f} ms per message")
+    print_latency(examples)
 
 
 if __name__ == "__main__":
