@@ -57,14 +57,20 @@ REAL_ERRORS = [
         "insufficient_permissions",
     ),
     (
-        "The token used is not granted the specific scope permissions required to complete this request.",
+        (
+            "The token used is not granted the specific scope permissions required "
+            "to complete this request."
+        ),
         "missing_scope",
         "slack",
         200,
         "insufficient_permissions",
     ),
     (
-        "The request has been ratelimited. Refer to the Retry-After header for when to retry the request.",
+        (
+            "The request has been ratelimited. Refer to the Retry-After header for "
+            "when to retry the request."
+        ),
         "ratelimited",
         "slack",
         429,
@@ -169,7 +175,10 @@ REAL_ERRORS = [
         "network_error",
     ),
     (
-        "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)",
+        (
+            "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+            "verify failed: self-signed certificate (_ssl.c:1006)"
+        ),
         "ConnectError",
         "slack",
         None,
@@ -198,14 +207,20 @@ REAL_ERRORS = [
         "configuration_error",
     ),
     (
-        "INVALID_FIELD: No such column 'Region__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c'.",
+        (
+            "INVALID_FIELD: No such column 'Region__c' on entity 'Account'. If you "
+            "are attempting to use a custom field, be sure to append the '__c'."
+        ),
         "INVALID_FIELD",
         "salesforce",
         400,
         "mapping_error",
     ),
     (
-        "Step create_contact: mapping 'first_name' -> 'firstname' failed: source path 'first_name' is missing from the run payload.",
+        (
+            "Step create_contact: mapping 'first_name' -> 'firstname' failed: "
+            "source path 'first_name' is missing from the run payload."
+        ),
         "mapping_error",
         "hubspot",
         None,
@@ -368,7 +383,7 @@ def test_model_with_other_type_is_rejected(tmp_path: Path) -> None:
     )
 
     with pytest.raises(
-        skops.io.exceptions.UntrustedTypesFoundException, match="fractions.Fraction"
+        skops.io.exceptions.UntrustedTypesFoundException, match=r"fractions\.Fraction"
     ):
         ErrorClassifier.load(tmp_path / "error_classifier.skops")
 

@@ -45,7 +45,10 @@ from nova.errors.parameters import extract_parameters, provider_display_name, sc
             None,
         ),
         (
-            "Request had insufficient authentication scopes: https://www.googleapis.com/auth/admin.directory.user",
+            (
+                "Request had insufficient authentication scopes: "
+                "https://www.googleapis.com/auth/admin.directory.user"
+            ),
             "google_directory",
             "https://www.googleapis.com/auth/admin.directory.user",
             None,
@@ -159,7 +162,10 @@ def test_validation_field(
         ),
         (
             "mapping_error",
-            "Step create_contact: mapping 'first_name' -> 'firstname' failed: source path 'first_name' is missing.",
+            (
+                "Step create_contact: mapping 'first_name' -> 'firstname' failed: "
+                "source path 'first_name' is missing."
+            ),
             "target_field",
             "firstname",
         ),

@@ -78,25 +78,37 @@ def test_fix_sentence_uses_template_parameters(name: str) -> None:
                 "provider": "Google Directory",
                 "resource": "directory",
             },
-            "Grant directory.write to the Google Directory connection (scope, role or membership in "
-            "directory), then re-authenticate so the new grant is in the token.",
+            (
+                "Grant directory.write to the Google Directory connection (scope, role "
+                "or membership in "
+                "directory), then re-authenticate so the new grant is in the token."
+            ),
         ),
         (
             "insufficient_permissions",
             {"missing_permission": "chat:write"},
-            "Grant chat:write to the connection, then re-authenticate so the new grant is in the token.",
+            (
+                "Grant chat:write to the connection, then re-authenticate so the new "
+                "grant is in the token."
+            ),
         ),
         (
             "rate_limited",
             {"provider": "Slack"},
-            "Slack throttled the run; retry with exponential backoff and jitter, and lower concurrency "
-            "or batch the calls.",
+            (
+                "Slack throttled the run; retry with exponential backoff and jitter, "
+                "and lower concurrency "
+                "or batch the calls."
+            ),
         ),
         (
             "rate_limited",
             {"provider": "Slack", "retry_after_seconds": "30"},
-            "Slack throttled the run; retry after 30s with exponential backoff and jitter, and lower "
-            "concurrency or batch the calls.",
+            (
+                "Slack throttled the run; retry after 30s with exponential backoff and "
+                "jitter, and lower "
+                "concurrency or batch the calls."
+            ),
         ),
         (
             "duplicate_record",
@@ -107,7 +119,10 @@ def test_fix_sentence_uses_template_parameters(name: str) -> None:
         (
             "validation_error",
             {"provider": "Okta", "field": "email", "constraint": "Does not match required pattern"},
-            "Okta rejected field 'email': Does not match required pattern. Correct the value and re-run.",
+            (
+                "Okta rejected field 'email': Does not match required pattern. Correct "
+                "the value and re-run."
+            ),
         ),
         (
             "validation_error",
@@ -123,7 +138,10 @@ def test_fix_sentence_uses_template_parameters(name: str) -> None:
         (
             "timeout",
             {"provider": "", "timeout_seconds": None},
-            "The call timed out; retry with backoff, reduce page/batch size, or raise the step timeout.",
+            (
+                "The call timed out; retry with backoff, reduce page/batch size, or "
+                "raise the step timeout."
+            ),
         ),
     ],
 )
