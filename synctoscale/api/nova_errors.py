@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -14,6 +15,8 @@ from nova.errors import ModelNotFoundError
 from synctoscale.auth import Principal, current_principal
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import StrictJSONRoute
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["nova"])
 
@@ -96,5 +99,7 @@ def _classify(records: list[dict[str, Any]]) -> list[nova.Classification]:
     try:
         return nova.classify_errors(records)
     except ModelNotFoundError as exc:
-        message = f"Error classification is unavailable: {exc}"
+        # The path and the training command are for the operator's log, not the caller.
+        logger.error("error classification is unavailable: %s", exc)
+        message = "Error classification is unavailable: the model is not installed on this server."
         raise ApiError(503, "model_unavailable", message) from None

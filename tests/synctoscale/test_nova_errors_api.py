@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
+import nova.errors.classifier
 from synctoscale.api.nova_errors import MAX_BATCH_ERRORS
 from tests.synctoscale.conftest import LiveServer
 
@@ -135,3 +138,18 @@ def test_request_without_token_is_401(live_server: LiveServer) -> None:
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_missing_model_is_503_without_path(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NOVA_MODELS_DIR", str(tmp_path))
+    monkeypatch.setattr(nova.errors.classifier, "_default", None)
+
+    with live_server.client() as client:
+        response = client.post(PATH, json=SEED_ERROR)
+
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "model_unavailable"
+    assert str(tmp_path) not in error["message"]
