@@ -97,8 +97,8 @@ def choose_threshold(predictions: GroupedPredictions, *, minimum_per_bin: int = 
 
     Predictions are binned by confidence in steps of 0.1. The threshold is the lowest bin
     edge above which every bin with at least ``minimum_per_bin`` predictions was right at
-    least half the time, so ``unknown`` replaces answers from the confidence range where
-    held-out answers were more often wrong than right.
+    least half the time, so ``unknown`` replaces predictions from the confidence range where
+    held-out predictions were more often wrong than right.
     """
     confidence = predictions.confidence
     correct = np.array(predictions.predicted) == np.array(predictions.labels)

@@ -21,8 +21,8 @@ __all__ = [
 MODEL_FILENAME = "error_classifier.skops"
 METRICS_FILENAME = "error_classifier.metrics.json"
 
-# The types of the saved artefact that skops does not trust by default (it trusts the
-# scikit-learn estimators and numpy types it knows). skops refuses to load a file holding
+# The types of the saved artefact that skops does not trust by default (skops trusts the
+# scikit-learn estimators and numpy types it supports). skops refuses to load a file holding
 # any other untrusted type, so a tampered file cannot run arbitrary code.
 TRUSTED_TYPES = ["nova.errors.features.prepare_records"]
 
@@ -32,7 +32,7 @@ class ModelNotFoundError(FileNotFoundError):
 
 
 def models_dir() -> Path:
-    """Return the folder that holds trained models.
+    """Return the folder that contains trained models.
 
     ``NOVA_MODELS_DIR`` overrides the default, the ``models/`` folder at the repository root.
     """
@@ -59,7 +59,7 @@ def load_model(path: Path) -> dict[str, Any]:
     """Load an artefact written by save_model, trusting only TRUSTED_TYPES.
 
     Raises ModelNotFoundError with the training command when the file is missing, and
-    skops' UntrustedTypesFoundException when it holds a type outside TRUSTED_TYPES.
+    skops' UntrustedTypesFoundException when it contains a type outside TRUSTED_TYPES.
     """
     if not path.is_file():
         raise ModelNotFoundError(

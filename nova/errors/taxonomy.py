@@ -16,7 +16,7 @@ from importlib import resources
 
 __all__ = ["CATEGORIES", "Category", "get_category", "render_fix"]
 
-# A group "[A|B|...]" holds alternatives without nested brackets.
+# A group "[A|B|...]" contains alternatives without nested brackets.
 _GROUP = re.compile(r"\[([^\[\]]*)\]")
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
 
