@@ -185,6 +185,7 @@ def cancel_run(session: Session, run_id: str, now: datetime) -> bool:
         .values(
             status=RunStatus.CANCELLED,
             claim_id=None,
+            current_step=None,
             next_attempt_at=None,
             finished_at=now,
             updated_at=now,
