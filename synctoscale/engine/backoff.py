@@ -25,7 +25,7 @@ def retry_delay(
     if failed_attempts < 1:
         raise ValueError(f"failed_attempts must be 1 or more, got {failed_attempts}")
 
-    exponent = min(failed_attempts - 1, 62)  # keeps 2 ** exponent a finite float
+    exponent = min(failed_attempts - 1, 1000)  # 2.0 ** 1024 overflows a float
     ceiling = min(max_seconds, initial_seconds * 2.0**exponent)
     delay = (rng or random).uniform(ceiling / 2, ceiling)
     if retry_after is not None:

@@ -199,6 +199,9 @@ class Executor:
                     "claim_id": None,
                     "current_step": None,
                     "finished_at": now,
+                    "error_step": None,
+                    "error_code": None,
+                    "error_message": None,
                 },
             )
         logger.info(
@@ -250,6 +253,7 @@ class Executor:
             result.duration_ms = duration_ms
             runs.record_error(
                 session,
+                created_at=now,
                 run_id=claim.run.id,
                 step_id=step.id,
                 attempt=attempt,

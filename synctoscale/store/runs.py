@@ -115,7 +115,8 @@ def list_errors(session: Session, run_id: str) -> list[RunError]:
 
 
 def record_error(session: Session, **fields: Any) -> RunError:
-    error = RunError(created_at=utcnow(), **fields)
+    fields.setdefault("created_at", utcnow())
+    error = RunError(**fields)
     session.add(error)
     session.flush()
     return error

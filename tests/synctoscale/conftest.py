@@ -51,16 +51,16 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[LiveServer]:
     """The app on SQLite behind a real uvicorn on loopback."""
-    yield from _serve(settings)
+    yield from serve(settings)
 
 
 @pytest.fixture
 def live_server_any_db(settings: Settings, database_url: str) -> Iterator[LiveServer]:
     """The app behind a real uvicorn, once on SQLite and once on PostgreSQL."""
-    yield from _serve(Settings(**{**vars(settings), "database_url": database_url}))
+    yield from serve(Settings(**{**vars(settings), "database_url": database_url}))
 
 
-def _serve(settings: Settings) -> Iterator[LiveServer]:
+def serve(settings: Settings) -> Iterator[LiveServer]:
     database = Database(settings.resolved_database_url)
     database.migrate()
     token = bootstrap_default_project(database, settings.data_dir)

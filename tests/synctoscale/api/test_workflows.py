@@ -97,7 +97,9 @@ def test_list_workflows_pages(live_server: LiveServer) -> None:
 
         first = client.get("/workflows", params={"limit": 2}).json()
         second = client.get("/workflows", params={"limit": 2, "cursor": first["next_cursor"]})
-        third = client.get("/workflows", params={"limit": 2, "cursor": second.json()["next_cursor"]})
+        third = client.get(
+            "/workflows", params={"limit": 2, "cursor": second.json()["next_cursor"]}
+        )
 
     ids = [item["id"] for page in (first, second.json(), third.json()) for item in page["data"]]
     assert ids == ["flow_4", "flow_3", "flow_2", "flow_1", "flow_0"]
