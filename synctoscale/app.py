@@ -10,12 +10,14 @@ from fastapi import FastAPI
 
 from synctoscale import __version__
 from synctoscale.api import errors as error_lookup
-from synctoscale.api import mapping, runs, triggers, workflows
+from synctoscale.api import mapping, rate_limit, runs, triggers, workflows
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
 from synctoscale.engine.files import load_workflow_dir
 from synctoscale.engine.runtime import Engine
 from synctoscale.errors import install_error_handlers
+from synctoscale.idempotency import IdempotencyMiddleware
+from synctoscale.ratelimit import RateLimitMiddleware, RateLimits
 from synctoscale.settings import Settings
 from synctoscale.store.db import Database
 
@@ -59,12 +61,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.engine = engine
     app.state.authenticator = Authenticator(database)
+    app.state.rate_limits = RateLimits(
+        settings.rate_limit_storage_url, settings.rate_limit, settings.token_rate_limit
+    )
 
-    # Middleware added last runs first: the size check, then authentication, then the routes.
+    # Middleware added last runs first: size check, authentication, rate limit, idempotency.
+    app.add_middleware(
+        IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
+    )
+    app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(AuthMiddleware, authenticator=app.state.authenticator)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
+
     app.include_router(mapping.router)
+    app.include_router(rate_limit.router)
     app.include_router(workflows.router)
     app.include_router(runs.router)
     app.include_router(triggers.router)

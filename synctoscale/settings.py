@@ -30,6 +30,8 @@ class Settings:
     queue_url: str | None = None
     rate_limit_storage_url: str = "memory://"
     rate_limit: str = "5000/hour"
+    token_rate_limit: str = "5000/hour"  # noqa: S105 (a request rate, not a secret)
+    idempotency_ttl_seconds: int = 86_400
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     encryption_keys: str | None = None
     provider_base_urls: dict[str, str] = field(default_factory=dict)
@@ -67,6 +69,8 @@ class Settings:
             queue_url=env.get(f"{ENV_PREFIX}QUEUE_URL") or None,
             rate_limit_storage_url=env.get(f"{ENV_PREFIX}RATE_LIMIT_STORAGE", "memory://"),
             rate_limit=env.get(f"{ENV_PREFIX}RATE_LIMIT", "5000/hour"),
+            token_rate_limit=env.get(f"{ENV_PREFIX}TOKEN_RATE_LIMIT", "5000/hour"),
+            idempotency_ttl_seconds=_read_int(env, f"{ENV_PREFIX}IDEMPOTENCY_TTL_SECONDS", 86_400),
             max_body_bytes=_read_int(env, f"{ENV_PREFIX}MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             encryption_keys=env.get(f"{ENV_PREFIX}ENCRYPTION_KEYS") or None,
             provider_base_urls=_read_provider_urls(env),
@@ -97,7 +101,7 @@ def _read_int(env: os._Environ[str] | dict[str, str], name: str, default: int) -
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number of bytes, got {raw!r}.") from None
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from None
     if value <= 0:
         raise SettingsError(f"{name} must be greater than zero, got {value}.")
     return value

@@ -91,9 +91,6 @@ class ValidateStep(_Strict):
     def _schema_compiles(cls, schema: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         if _is_stored(info):
             return schema
-        if not hasattr(mapkit, "compile"):
-            # NOTE: without mapkit.compile a bad schema is only found when the step runs.
-            return schema
         try:
             compile_expected_schema(json.dumps(schema, sort_keys=True), False)
         except mapkit.SchemaError as exc:

@@ -60,13 +60,14 @@ def live_server_any_db(settings: Settings, database_url: str) -> Iterator[LiveSe
     yield from serve(Settings(**{**vars(settings), "database_url": database_url}))
 
 
-def serve(settings: Settings) -> Iterator[LiveServer]:
+def serve(settings: Settings, app: FastAPI | None = None) -> Iterator[LiveServer]:
+    """Bootstrap a database, start ``app`` (default: ``create_app(settings)``), yield it."""
     database = Database(settings.resolved_database_url)
     database.migrate()
     token = bootstrap_default_project(database, settings.data_dir)
     assert token is not None
 
-    app = create_app(settings)
+    app = app or create_app(settings)
     with running_server(app) as base_url:
         yield LiveServer(base_url, app, settings, database, token)
     database.dispose()
