@@ -256,8 +256,9 @@ def _print_profile_table(name: str, result: SchemaProfile, out: TextIO) -> None:
     rows = [["field", "type", "format", "nullable", "present", "distinct", "notes"]]
     for item in result.fields:
         notes = "; ".join(item.notes)
-        if item.decimal_comma:
-            notes = "; ".join(filter(None, ["decimal comma", notes]))
+        if item.decimal_comma is not None:
+            mark = "decimal comma" if item.decimal_comma else "decimal point"
+            notes = "; ".join(filter(None, [mark, notes]))
         rows.append([item.path, item.type, item.format or "", "yes" if item.nullable else "",
                      f"{item.required_share:.0%}", str(item.distinct), _shorten(notes, 70)])
     _write_table(rows, out)
@@ -310,3 +311,6 @@ class _Progress:
         self._stream.write(f"\r{self._name} [{bar}] {share:4.0%} {self._count} records")
         self._stream.flush()
 
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Final
 
 from mapkit.dates import candidate_formats
-from mapkit.formats import InvalidDate, parse_format
+from mapkit.formats import FormatError, InvalidDate, parse_format
 from mapkit.options import DEFAULT_NULL_TOKENS, DEFAULT_TWO_DIGIT_YEAR_PIVOT
 
 __all__ = ["DateFormatGuess", "detect_date_format"]
@@ -157,7 +157,12 @@ def _generalize(text_format: str) -> tuple[str, set[str]]:
         if token in ("M", "D", "MMM"):
             narrow.add(token)
         parts.append(_GENERAL_TOKEN.get(token, token))
-    return "".join(parts), narrow
+    key = "".join(parts)
+    try:
+        parse_format(key)
+    except FormatError:
+        return text_format, set()  # YYYYMMDD: its digits only split at fixed widths
+    return key, narrow
 
 
 def _render(key: str, narrow: set[str]) -> str:

@@ -283,7 +283,11 @@ def _text_number_or_boolean(texts: list[str], name: str) -> _Judgement | None:
     decimal_comma = decimal_comma_evidence(stripped)
     readings = [read_number_text(text, decimal_comma) for text in stripped]
     if all(reading is not None and len(reading) == 1 for reading in readings):
-        return _Judgement("number", decimal_comma=decimal_comma or None)
+        # Declare the mark when the column shows decimal commas, or when some value (1,234)
+        # would be ambiguous without the point the rest of the column shows.
+        ambiguous_alone = any(len(read_number_text(text, None) or ()) > 1 for text in stripped)
+        declared = decimal_comma if decimal_comma or ambiguous_alone else None
+        return _Judgement("number", decimal_comma=declared)
     if all(reading is not None for reading in readings):
         return _Judgement("string", notes=[
             "numbers whose separators could group thousands or mark decimals; "
@@ -344,8 +348,8 @@ def _node(judgement: _Judgement, nested: Any, *, nullable: bool, required: bool)
     extras: dict[str, Any] = {}
     if judgement.format is not None:
         extras["format"] = judgement.format
-    if judgement.decimal_comma:
-        extras["decimal_comma"] = True
+    if judgement.decimal_comma is not None:
+        extras["decimal_comma"] = judgement.decimal_comma
     if not extras:
         # "any" accepts null already, so only a field that may be missing needs the "?".
         optional = not required if judgement.type == "any" else nullable or not required
