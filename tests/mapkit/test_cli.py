@@ -122,7 +122,7 @@ def test_usage_errors_exit_2(hr_csv: Path, arguments: list[str], message: str,
 
 def _run_command(*arguments: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mapkit.cli", *arguments]
-    return subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
 def test_console_script_exit_codes(hr_csv: Path, tmp_path: Path) -> None:

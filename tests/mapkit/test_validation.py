@@ -295,6 +295,16 @@ def test_leading_zeros_kept_for_string() -> None:
     assert result.data == {"zip": "02134"}
 
 
+def test_zero_padded_digits_for_integer_warn() -> None:
+    result = mapkit.validate({"fips": "01001", "count": "10"},
+                             {"fips": "integer", "count": "integer"}, coerce=True)
+
+    assert result.valid is True
+    assert result.data == {"fips": 1001, "count": 10}
+    assert [(issue.field, issue.severity) for issue in result.issues] == [("fips", "warning")]
+    assert '"string"' in result.issues[0].message
+
+
 def test_default_region_for_national_phone() -> None:
     without = mapkit.validate({"phone": "(201) 555-0143"}, {"phone": "phone"}, coerce=True)
     with_region = mapkit.validate({"phone": "(201) 555-0143"}, {"phone": "phone"},
