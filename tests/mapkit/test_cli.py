@@ -125,6 +125,23 @@ def _run_command(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
+def test_closed_output_pipe_has_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text("age\n" + "unknown\n" * 5000)
+    command = [sys.executable, "-m", "mapkit.cli", "validate", str(path), "--schema",
+               '{"age": "integer"}', "--format", "json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        status = process.wait()
+
+    assert status == 1
+    assert "Traceback" not in err
+
+
 def test_console_script_exit_codes(hr_csv: Path, tmp_path: Path) -> None:
     valid = _run_command("validate", str(hr_csv), "--schema", '{"EmpID": "integer"}',
                          "--unexpected-fields", "ignore")
