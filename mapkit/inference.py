@@ -22,7 +22,7 @@ from mapkit.options import DEFAULT_NULL_TOKENS, DEFAULT_TWO_DIGIT_YEAR_PIVOT
 from mapkit.paths import ROOT, join_index, join_key
 from mapkit.types.booleans import BOOLEAN_TOKENS
 from mapkit.types.emails import is_canonical_email
-from mapkit.types.numbers import decimal_comma_evidence, read_number_text
+from mapkit.types.numbers import decimal_comma_setting, read_number_text
 from mapkit.types.phones import is_canonical_phone
 from mapkit.types.text import is_canonical_url, is_canonical_uuid
 
@@ -280,14 +280,10 @@ def _text_number_or_boolean(texts: list[str], name: str) -> _Judgement | None:
         return _Judgement("integer")
     if all(text.lower() in BOOLEAN_TOKENS for text in stripped):
         return _Judgement("boolean")
-    decimal_comma = decimal_comma_evidence(stripped)
+    decimal_comma = decimal_comma_setting(stripped)
     readings = [read_number_text(text, decimal_comma) for text in stripped]
     if all(reading is not None and len(reading) == 1 for reading in readings):
-        # Declare the mark when the column shows decimal commas, or when some value (1,234)
-        # would be ambiguous without the point the rest of the column shows.
-        ambiguous_alone = any(len(read_number_text(text, None) or ()) > 1 for text in stripped)
-        declared = decimal_comma if decimal_comma or ambiguous_alone else None
-        return _Judgement("number", decimal_comma=declared)
+        return _Judgement("number", decimal_comma=decimal_comma)
     if all(reading is not None for reading in readings):
         return _Judgement("string", notes=[
             "numbers whose separators could group thousands or mark decimals; "

@@ -219,6 +219,19 @@ def decimal_comma_evidence(texts: list[str]) -> bool | None:
     return marks == {","}
 
 
+def decimal_comma_setting(texts: list[str]) -> bool | None:
+    """Return the decimal_comma a column of number text needs declared, or None.
+
+    True when the column shows decimal commas. False when it shows decimal points and some
+    value (``1,234``) would be ambiguous on its own. None when nothing needs declaring.
+    """
+    evidence = decimal_comma_evidence(texts)
+    if evidence is None or evidence:
+        return evidence
+    ambiguous_alone = any(len(read_number_text(text, None) or ()) > 1 for text in texts)
+    return False if ambiguous_alone else None
+
+
 def _decimal_mark(text: str) -> str | None:
     """Return the mark that certainly separates the decimals in number text, if any."""
     match = _NUMBER_TEXT.fullmatch(text.strip())
