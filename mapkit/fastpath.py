@@ -1,6 +1,6 @@
 """Compile a parsed schema into a pydantic-core validator that accepts only canonical payloads.
 
-The fast path answers one question: would the detailed diagnosis find no issue at all and
+The fast path decides one question: would the detailed diagnosis find no issue at all and
 leave the payload unchanged? It uses strict pydantic-core types (a string is never an integer
 here), ISO 8601 patterns chained to pydantic-core's date parsing (so 31 February fails), a
 conservative email pattern, and ``extra_behavior="forbid"`` so that unknown keys fall through.

@@ -1,7 +1,8 @@
 """Settle a column's date format or decimal mark from the whole column before validating.
 
-A single value such as ``12/01/2025`` is ambiguous, but a column that also holds ``20/12/2025``
-is day-first; a lone ``1.234`` is ambiguous, but a column with ``3,5`` uses decimal commas.
+A single value such as ``12/01/2025`` is ambiguous, but a column that also contains
+``20/12/2025`` is day-first. A lone ``1.234`` is ambiguous, but a column with ``3,5`` uses
+decimal commas.
 Fitting reads every record once, detects those settings for each field that leaves them open,
 and returns a schema with them declared, as if the caller had written them.
 """

@@ -40,7 +40,7 @@ _ISO_FORMATS: Final = frozenset({"YYYY-MM-DD"})
 
 @dataclass(frozen=True, slots=True)
 class FieldProfile:
-    """What the records show about one field.
+    """Profile of one field over all records.
 
     ``required_share`` is the share of parent objects that have the field. ``nulls`` counts
     nulls and null tokens, and ``padded`` the strings with spaces around them.

@@ -2,7 +2,7 @@
 
 Text is read with its group and decimal marks. Both marks present (``1,234.50``) settle which
 is which, and so do two group marks (``1.234.567``) or a mark followed by other than three
-digits (``3,5``). A single mark followed by exactly three digits (``1,234``) could be either;
+digits (``3,5``). A single mark followed by exactly three digits (``1,234``) could be either.
 ``decimal_comma`` settles it, and when that is None such text is reported as ambiguous.
 """
 
