@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mapkit.cli import main
+from mapkit.cli import _Progress, main
+from mapkit.readers import RecordFile
 
 HR_CSV = (
     "\ufeffEmpID,Name,Zip,DOB,Salary,Active\n"
@@ -159,3 +161,26 @@ def test_console_script_exit_codes(hr_csv: Path, tmp_path: Path) -> None:
     assert "Traceback" not in unreadable.stderr
     assert usage.returncode == 2
     assert "--schema" in usage.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_terminal_for_large_files() -> None:
+    large = RecordFile("big.csv", "csv", 5 << 20)
+    small = RecordFile("small.csv", "csv", 100)
+    terminal = _Terminal()
+    pipe = io.StringIO()
+
+    with _Progress(large, terminal) as progress:
+        progress.update(1 << 20)
+    with _Progress(large, pipe) as progress:
+        progress.update(1 << 20)
+    with _Progress(small, _Terminal()) as quiet:
+        quiet.update(50)
+
+    assert "big.csv [" in terminal.getvalue()
+    assert "20%" in terminal.getvalue()
+    assert pipe.getvalue() == ""
