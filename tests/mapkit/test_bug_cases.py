@@ -25,8 +25,9 @@ DETECTION_CASES = [
 
 
 @pytest.mark.parametrize(("samples", "expected_format", "expected_candidates"), DETECTION_CASES)
-def test_detect_date_format_bug_cases(samples: list[Any], expected_format: str | None,
-                                      expected_candidates: set[str] | None) -> None:
+def test_detect_date_format_bug_cases(
+    samples: list[Any], expected_format: str | None, expected_candidates: set[str] | None
+) -> None:
     guess = mapkit.detect_date_format(samples)
 
     assert guess.format == expected_format
@@ -38,33 +39,59 @@ def test_detect_date_format_bug_cases(samples: list[Any], expected_format: str |
 VALIDATE_CASES = [
     # A date-time with an offset in a date field: dropping the time and converting to UTC
     # give different days, so it is reported.
-    ({"first_name": "string", "start_date": "date"},
-     {"first_name": "Ana", "start_date": "2025-03-01T00:30:00+02:00"}, {},
-     {"start_date"}, {"first_name"}),
+    (
+        {"first_name": "string", "start_date": "date"},
+        {"first_name": "Ana", "start_date": "2025-03-01T00:30:00+02:00"},
+        {},
+        {"start_date"},
+        {"first_name"},
+    ),
     # A year and a month: the missing day is reported, never filled from today.
     ({"start_date": "date"}, {"start_date": "2024-10"}, {}, {"start_date"}, set()),
     # Two @ signs.
-    ({"first_name": "string", "email": "email", "work_email": "email"},
-     {"first_name": "Ana", "email": "ana.lopez@@example.com",
-      "work_email": "ana@mail@example.com"}, {},
-     {"email", "work_email"}, {"first_name"}),
+    (
+        {"first_name": "string", "email": "email", "work_email": "email"},
+        {
+            "first_name": "Ana",
+            "email": "ana.lopez@@example.com",
+            "work_email": "ana@mail@example.com",
+        },
+        {},
+        {"email", "work_email"},
+        {"first_name"},
+    ),
     # A spaced international number passes; 16 digits exceed E.164's 15.
-    ({"phone": "phone", "fax": "phone"},
-     {"phone": "+1 201 555 0143", "fax": "+4420794609581234"}, {"coerce": True},
-     {"fax"}, {"phone"}),
+    (
+        {"phone": "phone", "fax": "phone"},
+        {"phone": "+1 201 555 0143", "fax": "+4420794609581234"},
+        {"coerce": True},
+        {"fax"},
+        {"phone"},
+    ),
     # An object and an array where scalars were declared.
-    ({"first_name": "string", "phone": "phone"},
-     {"first_name": {"given": "Ana", "family": "Lopez"},
-      "phone": ["+12015550143", "+12015550187"]}, {},
-     {"first_name", "phone"}, set()),
+    (
+        {"first_name": "string", "phone": "phone"},
+        {
+            "first_name": {"given": "Ana", "family": "Lopez"},
+            "phone": ["+12015550143", "+12015550187"],
+        },
+        {},
+        {"first_name", "phone"},
+        set(),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("schema", "record", "options", "with_issues", "without_issues"),
-                         VALIDATE_CASES)
-def test_validate_bug_cases(schema: dict[str, Any], record: dict[str, Any],
-                            options: dict[str, Any], with_issues: set[str],
-                            without_issues: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("schema", "record", "options", "with_issues", "without_issues"), VALIDATE_CASES
+)
+def test_validate_bug_cases(
+    schema: dict[str, Any],
+    record: dict[str, Any],
+    options: dict[str, Any],
+    with_issues: set[str],
+    without_issues: set[str],
+) -> None:
     result = mapkit.validate(record, schema, **options)
     fields = {issue.field for issue in result.issues}
 
@@ -74,8 +101,9 @@ def test_validate_bug_cases(schema: dict[str, Any], record: dict[str, Any],
 
 
 def test_validate_json_nan_and_overflow() -> None:
-    result = mapkit.validate_json('{"salary": NaN, "bonus": 1e999}',
-                                  {"salary": "number", "bonus": "number"})
+    result = mapkit.validate_json(
+        '{"salary": NaN, "bonus": 1e999}', {"salary": "number", "bonus": "number"}
+    )
 
     assert result.valid is False
     assert {issue.field for issue in result.issues} == {"salary", "bonus"}
@@ -116,22 +144,48 @@ def test_coerce_week_53_of_long_year() -> None:
 
 INFER_CASES = [
     # Zero-padded codes stay strings.
-    ([{"zip": "02134", "region_code": "03", "employee_no": "000417"},
-      {"zip": "00501", "region_code": "015", "employee_no": "000982"},
-      {"zip": "10001", "region_code": "12", "employee_no": "001203"}],
-     {"zip": "string", "region_code": "string", "employee_no": "string"}),
+    (
+        [
+            {"zip": "02134", "region_code": "03", "employee_no": "000417"},
+            {"zip": "00501", "region_code": "015", "employee_no": "000982"},
+            {"zip": "10001", "region_code": "12", "employee_no": "001203"},
+        ],
+        {"zip": "string", "region_code": "string", "employee_no": "string"},
+    ),
     # One fractional value makes the column a number, and 45678 does not make it a date.
-    ([{"salary": 52000}, {"salary": 45678}, {"salary": 61000.5}, {"salary": 58000}],
-     {"salary": "number"}),
+    (
+        [{"salary": 52000}, {"salary": 45678}, {"salary": 61000.5}, {"salary": 58000}],
+        {"salary": "number"},
+    ),
     # Words with digits, month-like codes, date prefixes and year-months are not dates.
-    ([{"office": "Site 581", "cost_center": "MAR1", "attachment": "2024-08-31_offer.pdf",
-       "pay_period": "2024-01"},
-      {"office": "Lab 1140", "cost_center": "SEP2", "attachment": "2024-09-02_contract.pdf",
-       "pay_period": "2024-02"},
-      {"office": "Depot-22", "cost_center": "DEC10", "attachment": "2024-09-15_id.pdf",
-       "pay_period": "2024-03"}],
-     {"office": "string", "cost_center": "string", "attachment": "string",
-      "pay_period": "string"}),
+    (
+        [
+            {
+                "office": "Site 581",
+                "cost_center": "MAR1",
+                "attachment": "2024-08-31_offer.pdf",
+                "pay_period": "2024-01",
+            },
+            {
+                "office": "Lab 1140",
+                "cost_center": "SEP2",
+                "attachment": "2024-09-02_contract.pdf",
+                "pay_period": "2024-02",
+            },
+            {
+                "office": "Depot-22",
+                "cost_center": "DEC10",
+                "attachment": "2024-09-15_id.pdf",
+                "pay_period": "2024-03",
+            },
+        ],
+        {
+            "office": "string",
+            "cost_center": "string",
+            "attachment": "string",
+            "pay_period": "string",
+        },
+    ),
 ]
 
 

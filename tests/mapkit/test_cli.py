@@ -33,9 +33,14 @@ def test_infer_json_schema(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> 
     schema = json.loads(capsys.readouterr().out)
 
     assert status == 0
-    assert schema == {"EmpID": "integer", "Name": "string", "Zip": "string",
-                      "DOB": {"type": "date", "format": "MM/DD/YY"}, "Salary": "integer",
-                      "Active": "boolean"}
+    assert schema == {
+        "EmpID": "integer",
+        "Name": "string",
+        "Zip": "string",
+        "DOB": {"type": "date", "format": "MM/DD/YY"},
+        "Salary": "integer",
+        "Active": "boolean",
+    }
 
 
 def test_infer_table(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,8 +62,16 @@ def test_infer_report(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_validate_valid_file(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    schema = json.dumps({"EmpID": "integer", "Name": "string", "Zip": "string", "DOB": "date",
-                         "Salary": "number", "Active": "boolean"})
+    schema = json.dumps(
+        {
+            "EmpID": "integer",
+            "Name": "string",
+            "Zip": "string",
+            "DOB": "date",
+            "Salary": "number",
+            "Active": "boolean",
+        }
+    )
     status = main(["validate", str(hr_csv), "--schema", schema])
     out = capsys.readouterr().out
 
@@ -67,12 +80,24 @@ def test_validate_valid_file(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -
     assert "settled from the column DOB: format MM/DD/YY" in out
 
 
-def test_validate_invalid_file_json(hr_csv: Path, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_invalid_file_json(
+    hr_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     schema_file = tmp_path / "schema.json"
     schema_file.write_text(json.dumps({"EmpID": "integer", "Zip": "integer", "DOB": "date"}))
-    status = main(["validate", str(hr_csv), "--schema", str(schema_file), "--format", "json",
-                   "--no-fit", "--unexpected-fields", "ignore"])
+    status = main(
+        [
+            "validate",
+            str(hr_csv),
+            "--schema",
+            str(schema_file),
+            "--format",
+            "json",
+            "--no-fit",
+            "--unexpected-fields",
+            "ignore",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
 
     assert status == 1
@@ -93,27 +118,44 @@ def test_validate_strict_json_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert status == 1
     assert report["mode"] == "strict"
     assert [(issue["record"], issue["code"]) for issue in report["issues"]] == [
-        (1, "type_mismatch"), (3, "invalid_format")]
+        (1, "type_mismatch"),
+        (3, "invalid_format"),
+    ]
 
 
 def test_validate_hide_values(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["validate", str(hr_csv), "--schema", '{"DOB": "integer"}', "--format", "json",
-          "--hide-values", "--unexpected-fields", "ignore"])
+    main(
+        [
+            "validate",
+            str(hr_csv),
+            "--schema",
+            '{"DOB": "integer"}',
+            "--format",
+            "json",
+            "--hide-values",
+            "--unexpected-fields",
+            "ignore",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
 
     assert report["issues"]
     assert all("got" not in issue for issue in report["issues"])
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (["validate", "FILE", "--schema", "{not json"], "neither a file nor valid JSON"),
-    (["validate", "FILE", "--schema", '{"a": "nope"}'], "unknown type name"),
-    (["validate", "/nonexistent.csv", "--schema", "{}"], "cannot open the file"),
-    (["validate", "FILE", "--schema", "{}", "--default-region", "XX"], "default_region"),
-    (["infer", "/nonexistent.csv"], "cannot open the file"),
-])
-def test_usage_errors_exit_2(hr_csv: Path, arguments: list[str], message: str,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["validate", "FILE", "--schema", "{not json"], "neither a file nor valid JSON"),
+        (["validate", "FILE", "--schema", '{"a": "nope"}'], "unknown type name"),
+        (["validate", "/nonexistent.csv", "--schema", "{}"], "cannot open the file"),
+        (["validate", "FILE", "--schema", "{}", "--default-region", "XX"], "default_region"),
+        (["infer", "/nonexistent.csv"], "cannot open the file"),
+    ],
+)
+def test_usage_errors_exit_2(
+    hr_csv: Path, arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main([argument.replace("FILE", str(hr_csv)) for argument in arguments])
     err = capsys.readouterr().err
 
@@ -130,8 +172,17 @@ def _run_command(*arguments: str) -> subprocess.CompletedProcess[str]:
 def test_closed_output_pipe_has_no_traceback(tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
     path.write_text("age\n" + "unknown\n" * 5000)
-    command = [sys.executable, "-m", "mapkit.cli", "validate", str(path), "--schema",
-               '{"age": "integer"}', "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "mapkit.cli",
+        "validate",
+        str(path),
+        "--schema",
+        '{"age": "integer"}',
+        "--format",
+        "json",
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None
         assert process.stderr is not None
@@ -145,10 +196,12 @@ def test_closed_output_pipe_has_no_traceback(tmp_path: Path) -> None:
 
 
 def test_console_script_exit_codes(hr_csv: Path, tmp_path: Path) -> None:
-    valid = _run_command("validate", str(hr_csv), "--schema", '{"EmpID": "integer"}',
-                         "--unexpected-fields", "ignore")
-    invalid = _run_command("validate", str(hr_csv), "--schema", '{"Name": "email"}',
-                           "--unexpected-fields", "ignore")
+    valid = _run_command(
+        "validate", str(hr_csv), "--schema", '{"EmpID": "integer"}', "--unexpected-fields", "ignore"
+    )
+    invalid = _run_command(
+        "validate", str(hr_csv), "--schema", '{"Name": "email"}', "--unexpected-fields", "ignore"
+    )
     broken = tmp_path / "broken.json"
     broken.write_text("[{")
     unreadable = _run_command("infer", str(broken))

@@ -116,12 +116,9 @@ URL_UUID_ROWS: list[tuple[Any, Any, dict[str, Any], Any]] = [
     (" https://example.com ", "url", {}, "https://example.com"),
     ("example.com", "url", {}, REJECT),
     ("not a url", "url", {}, REJECT),
-    ("123e4567-e89b-12d3-a456-426614174000", "uuid", {},
-     "123e4567-e89b-12d3-a456-426614174000"),
-    ("123E4567-E89B-12D3-A456-426614174000", "uuid", {},
-     "123e4567-e89b-12d3-a456-426614174000"),
-    ("{123e4567-e89b-12d3-a456-426614174000}", "uuid", {},
-     "123e4567-e89b-12d3-a456-426614174000"),
+    ("123e4567-e89b-12d3-a456-426614174000", "uuid", {}, "123e4567-e89b-12d3-a456-426614174000"),
+    ("123E4567-E89B-12D3-A456-426614174000", "uuid", {}, "123e4567-e89b-12d3-a456-426614174000"),
+    ("{123e4567-e89b-12d3-a456-426614174000}", "uuid", {}, "123e4567-e89b-12d3-a456-426614174000"),
     ("123e4567e89b12d3a456426614174000", "uuid", {}, "123e4567-e89b-12d3-a456-426614174000"),
     ("123e4567", "uuid", {}, REJECT),
 ]
@@ -152,8 +149,12 @@ DATE_ROWS: list[tuple[Any, Any, dict[str, Any], Any]] = [
     ("12/01/2025", {"type": "date", "format": "DD/MM/YYYY"}, {}, "2025-01-12"),
     ("07/10/83", {"type": "date", "format": "MM/DD/YY"}, {}, "1983-07-10"),
     ("07/10/49", {"type": "date", "format": "MM/DD/YY"}, {}, "2049-07-10"),
-    ("07/10/49", {"type": "date", "format": "MM/DD/YY"}, {"two_digit_year_pivot": 40},
-     "1949-07-10"),
+    (
+        "07/10/49",
+        {"type": "date", "format": "MM/DD/YY"},
+        {"two_digit_year_pivot": 40},
+        "1949-07-10",
+    ),
     ("1/5/2025", {"type": "date", "format": "MM/DD/YYYY"}, {}, "2025-01-05"),
     (45678, "date", {}, REJECT),  # numbers are dates only when the format declares it
     (45678, {"type": "date", "format": "excel_serial"}, {}, "2025-01-21"),
@@ -172,18 +173,24 @@ DATETIME_ROWS: list[tuple[Any, Any, dict[str, Any], Any]] = [
     ("2025-01-12 09:30:00+01:00", "datetime", {}, "2025-01-12T09:30:00+01:00"),
     ("2025-01-12T09:30Z", "datetime", {}, "2025-01-12T09:30:00+00:00"),
     ("2025-01-12T09:30:00", "datetime", {}, REJECT),  # no offset
-    ("2025-01-12T09:30:00", "datetime", {"default_timezone": "UTC"},
-     "2025-01-12T09:30:00+00:00"),
+    ("2025-01-12T09:30:00", "datetime", {"default_timezone": "UTC"}, "2025-01-12T09:30:00+00:00"),
     ("2025-01-12", "datetime", {}, REJECT),  # no time is filled in
     ("2025-02-30T10:00:00Z", "datetime", {}, REJECT),
     ("2025-01-12T24:00:00Z", "datetime", {}, REJECT),
-    (1502138686, {"type": "datetime", "format": "unix_seconds"}, {},
-     "2017-08-07T20:44:46+00:00"),
-    (1502138686000, {"type": "datetime", "format": "unix_milliseconds"}, {},
-     "2017-08-07T20:44:46+00:00"),
+    (1502138686, {"type": "datetime", "format": "unix_seconds"}, {}, "2017-08-07T20:44:46+00:00"),
+    (
+        1502138686000,
+        {"type": "datetime", "format": "unix_milliseconds"},
+        {},
+        "2017-08-07T20:44:46+00:00",
+    ),
     (1502138686, "datetime", {}, REJECT),
-    ("01/12/2025 10:00 PM", {"type": "datetime", "format": "MM/DD/YYYY hh:mm A"},
-     {"default_timezone": "America/New_York"}, "2025-01-12T22:00:00-05:00"),
+    (
+        "01/12/2025 10:00 PM",
+        {"type": "datetime", "format": "MM/DD/YYYY hh:mm A"},
+        {"default_timezone": "America/New_York"},
+        "2025-01-12T22:00:00-05:00",
+    ),
 ]
 
 TIME_ROWS: list[tuple[Any, Any, dict[str, Any], Any]] = [
@@ -195,13 +202,22 @@ TIME_ROWS: list[tuple[Any, Any, dict[str, Any], Any]] = [
     ("13:00 PM", "time", {}, REJECT),
 ]
 
-ALL_ROWS = (INTEGER_ROWS + NUMBER_ROWS + BOOLEAN_ROWS + STRING_ROWS + EMAIL_ROWS + PHONE_ROWS
-            + URL_UUID_ROWS + DATE_ROWS + DATETIME_ROWS + TIME_ROWS)
+ALL_ROWS = (
+    INTEGER_ROWS
+    + NUMBER_ROWS
+    + BOOLEAN_ROWS
+    + STRING_ROWS
+    + EMAIL_ROWS
+    + PHONE_ROWS
+    + URL_UUID_ROWS
+    + DATE_ROWS
+    + DATETIME_ROWS
+    + TIME_ROWS
+)
 
 
 @pytest.mark.parametrize(("value", "type_spec", "options", "expected"), ALL_ROWS)
-def test_coerce_table(value: Any, type_spec: Any, options: dict[str, Any],
-                      expected: Any) -> None:
+def test_coerce_table(value: Any, type_spec: Any, options: dict[str, Any], expected: Any) -> None:
     if expected is REJECT:
         with pytest.raises(mapkit.CoercionError) as raised:
             mapkit.coerce(value, type_spec, **options)
@@ -271,8 +287,7 @@ def test_year_month_reason() -> None:
 
 
 def test_coerce_nested_spec() -> None:
-    result = mapkit.coerce({"zip": 2134, "since": "13/01/2025"},
-                           {"zip": "string", "since": "date"})
+    result = mapkit.coerce({"zip": 2134, "since": "13/01/2025"}, {"zip": "string", "since": "date"})
 
     assert result == {"zip": "2134", "since": "2025-01-13"}
 

@@ -24,9 +24,17 @@ SCHEMA = {
 }
 
 VALID = {
-    "id": 1, "name": "Ana", "email": "ana@example.com", "hired": "2020-02-29",
-    "salary": 52000.5, "active": True, "status": "active", "manager_id": None,
-    "phone": "+12015550143", "address": {"zip": "02134", "city": "Boston"}, "tags": ["a"],
+    "id": 1,
+    "name": "Ana",
+    "email": "ana@example.com",
+    "hired": "2020-02-29",
+    "salary": 52000.5,
+    "active": True,
+    "status": "active",
+    "manager_id": None,
+    "phone": "+12015550143",
+    "address": {"zip": "02134", "city": "Boston"},
+    "tags": ["a"],
 }
 
 
@@ -39,17 +47,20 @@ def test_fast_path_accepts_canonical_record() -> None:
     assert result.data is VALID
 
 
-@pytest.mark.parametrize(("change", "field", "code"), [
-    ({"hired": "2021-02-29"}, "hired", "invalid_date"),
-    ({"email": "ana@@example.com"}, "email", "invalid_format"),
-    ({"id": "1"}, "id", "type_mismatch"),
-    ({"status": "gone"}, "status", "not_in_enum"),
-    ({"salary": float("nan")}, "salary", "type_mismatch"),
-    ({"active": 1}, "active", "type_mismatch"),
-    ({"address": {"zip": 2134, "city": "Boston"}}, "address.zip", "type_mismatch"),
-    ({"extra": 1}, "extra", "unexpected_field"),
-    ({"phone": "+1 201 555 0143"}, "phone", "invalid_format"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"hired": "2021-02-29"}, "hired", "invalid_date"),
+        ({"email": "ana@@example.com"}, "email", "invalid_format"),
+        ({"id": "1"}, "id", "type_mismatch"),
+        ({"status": "gone"}, "status", "not_in_enum"),
+        ({"salary": float("nan")}, "salary", "type_mismatch"),
+        ({"active": 1}, "active", "type_mismatch"),
+        ({"address": {"zip": 2134, "city": "Boston"}}, "address.zip", "type_mismatch"),
+        ({"extra": 1}, "extra", "unexpected_field"),
+        ({"phone": "+1 201 555 0143"}, "phone", "invalid_format"),
+    ],
+)
 def test_fast_path_failures_are_diagnosed(change: dict[str, Any], field: str, code: str) -> None:
     validator = mapkit.compile(SCHEMA)
     result = validator.validate({**VALID, **change})
@@ -98,8 +109,9 @@ def test_coerce_mode_compiled() -> None:
 
 
 def test_options_reach_compiled_validator() -> None:
-    validator = mapkit.compile({"phone": "phone"}, coerce=True, default_region="US",
-                               unexpected_fields="ignore")
+    validator = mapkit.compile(
+        {"phone": "phone"}, coerce=True, default_region="US", unexpected_fields="ignore"
+    )
     result = validator.validate({"phone": "(201) 555-0143", "other": 1})
 
     assert result.valid is True
@@ -121,7 +133,10 @@ def test_fit_settles_day_first_column() -> None:
     assert plain.validate(records[0]).issues[0].code == "ambiguous_date"
     assert fitted.settled == {"hired": {"format": "DD/MM/YYYY"}}
     assert [fitted.validate(record).data["hired"] for record in records] == [
-        "2025-04-03", "2025-06-05", "2025-06-20"]
+        "2025-04-03",
+        "2025-06-05",
+        "2025-06-20",
+    ]
 
 
 def test_fit_leaves_ambiguous_column_open() -> None:

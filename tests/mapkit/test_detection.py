@@ -59,8 +59,7 @@ def test_column_decided_by_unambiguous_value() -> None:
 
 def test_column_independent_of_row_order() -> None:
     values = ["12-01-98", "12-04-98", "20-12-98", "11-11-98", "bad"]
-    guesses = {mapkit.detect_date_format(list(order))
-               for order in itertools.permutations(values)}
+    guesses = {mapkit.detect_date_format(list(order)) for order in itertools.permutations(values)}
 
     assert len(guesses) == 1
     assert guesses.pop().format == "DD-MM-YY"

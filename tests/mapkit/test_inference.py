@@ -9,15 +9,42 @@ import pytest
 import mapkit
 
 CSV_ROWS = [
-    {"id": "10026", "name": "Adams, Lee  ", "zip": "1960", "born": "07/10/83",
-     "hired": "07/05/11", "left": "", "rate": "4.6", "remote": "No", "manager": "22",
-     "country": "NA"},
-    {"id": "10084", "name": "Baker, Kim", "zip": "02148", "born": "05/25/75",
-     "hired": "03/30/15", "left": "06/16/16", "rate": "5", "remote": "Yes", "manager": "",
-     "country": "US"},
-    {"id": "10196", "name": "Chen, Jo", "zip": "01810", "born": "09/19/88",
-     "hired": "07/05/11", "left": "09/24/12", "rate": "3.02", "remote": "no", "manager": "20",
-     "country": "DE"},
+    {
+        "id": "10026",
+        "name": "Adams, Lee  ",
+        "zip": "1960",
+        "born": "07/10/83",
+        "hired": "07/05/11",
+        "left": "",
+        "rate": "4.6",
+        "remote": "No",
+        "manager": "22",
+        "country": "NA",
+    },
+    {
+        "id": "10084",
+        "name": "Baker, Kim",
+        "zip": "02148",
+        "born": "05/25/75",
+        "hired": "03/30/15",
+        "left": "06/16/16",
+        "rate": "5",
+        "remote": "Yes",
+        "manager": "",
+        "country": "US",
+    },
+    {
+        "id": "10196",
+        "name": "Chen, Jo",
+        "zip": "01810",
+        "born": "09/19/88",
+        "hired": "07/05/11",
+        "left": "09/24/12",
+        "rate": "3.02",
+        "remote": "no",
+        "manager": "20",
+        "country": "DE",
+    },
 ]
 
 
@@ -72,8 +99,11 @@ def test_zip_with_lost_zeros_stays_string() -> None:
 def test_json_strings_stay_strings() -> None:
     records = [{"employeeNumber": "187", "costCenter": "10", "active": True}]
 
-    assert mapkit.infer_schema(records) == {"employeeNumber": "string", "costCenter": "string",
-                                            "active": "boolean"}
+    assert mapkit.infer_schema(records) == {
+        "employeeNumber": "string",
+        "costCenter": "string",
+        "active": "boolean",
+    }
 
 
 STRING_KINDS = [
@@ -107,7 +137,8 @@ def test_decimal_comma_column() -> None:
     rows = [{"mw": "6.808,00"}, {"mw": "993,00"}, {"mw": "-"}]
 
     assert mapkit.infer_schema(rows) == {
-        "mw": {"type": "number", "decimal_comma": True, "nullable": True}}
+        "mw": {"type": "number", "decimal_comma": True, "nullable": True}
+    }
 
 
 def test_nested_objects_and_arrays() -> None:

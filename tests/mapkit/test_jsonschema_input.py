@@ -18,8 +18,11 @@ SCHEMA = {
         "status": {"enum": ["active", "terminated"]},
         "code": {"type": "string", "pattern": "^[A-Z]{2}$", "minLength": 2, "maxLength": 2},
         "note": {"type": ["string", "null"]},
-        "address": {"type": "object", "properties": {"zip": {"type": "string"}},
-                    "required": ["zip"]},
+        "address": {
+            "type": "object",
+            "properties": {"zip": {"type": "string"}},
+            "required": ["zip"],
+        },
         "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
     },
     "required": ["email"],
@@ -46,8 +49,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("payload", "field", "code"), CASES)
-def test_json_schema_errors_map_to_issues(payload: dict[str, Any], field: str,
-                                          code: str) -> None:
+def test_json_schema_errors_map_to_issues(payload: dict[str, Any], field: str, code: str) -> None:
     result = mapkit.validate(payload, SCHEMA)
 
     assert result.valid is False
@@ -57,8 +59,12 @@ def test_json_schema_errors_map_to_issues(payload: dict[str, Any], field: str,
 
 
 def test_valid_payload() -> None:
-    payload = {"email": "a@example.com", "start_date": "2025-01-12", "note": None,
-               "address": {"zip": "02134"}}
+    payload = {
+        "email": "a@example.com",
+        "start_date": "2025-01-12",
+        "note": None,
+        "address": {"zip": "02134"},
+    }
     result = mapkit.validate(payload, SCHEMA)
 
     assert result.valid is True

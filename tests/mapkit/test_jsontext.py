@@ -8,8 +8,9 @@ import mapkit
 
 
 def test_duplicate_key_is_an_issue() -> None:
-    result = mapkit.validate_json('{"email": "a@example.com", "email": "b@example.com"}',
-                                  {"email": "email"})
+    result = mapkit.validate_json(
+        '{"email": "a@example.com", "email": "b@example.com"}', {"email": "email"}
+    )
 
     assert result.valid is False
     assert result.issues[0].field == "email"
@@ -24,13 +25,16 @@ def test_nested_duplicate_key_path() -> None:
     assert [issue.field for issue in result.issues] == ["a[0].b"]
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ('{"n": NaN}', "type_mismatch"),
-    ('{"n": Infinity}', "type_mismatch"),
-    ('{"n": -Infinity}', "type_mismatch"),
-    ('{"n": 1e999}', "out_of_range"),
-    ('{"n": -1e999}', "out_of_range"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('{"n": NaN}', "type_mismatch"),
+        ('{"n": Infinity}', "type_mismatch"),
+        ('{"n": -Infinity}', "type_mismatch"),
+        ('{"n": 1e999}', "out_of_range"),
+        ('{"n": -1e999}', "out_of_range"),
+    ],
+)
 def test_non_finite_numbers(text: str, code: str) -> None:
     result = mapkit.validate_json(text, {"n": "number"})
 
@@ -75,8 +79,9 @@ def test_not_an_object() -> None:
 
 
 def test_include_got_false_in_text_issues() -> None:
-    result = mapkit.validate_json('{"n": NaN, "a": 1, "a": 2}', {"n": "number", "a": "integer"},
-                                  include_got=False)
+    result = mapkit.validate_json(
+        '{"n": NaN, "a": 1, "a": 2}', {"n": "number", "a": "integer"}, include_got=False
+    )
 
     assert all("got" not in issue.to_dict() for issue in result.issues)
 

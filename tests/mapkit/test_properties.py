@@ -14,38 +14,110 @@ import mapkit
 import mapkit.schema
 from mapkit.types.emails import FAST_EMAIL_PATTERN, MAX_EMAIL_LENGTH
 
-SCALAR_TYPES = ["string", "integer", "number", "boolean", "date", "datetime", "time", "email",
-                "phone", "url", "uuid", "any"]
+SCALAR_TYPES = [
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "email",
+    "phone",
+    "url",
+    "uuid",
+    "any",
+]
 
 # Strings that exercise the readers: dates in several formats, number text, null tokens,
 # booleans, phones, emails, codes with leading zeros and junk.
 INTERESTING_TEXT = [
-    "", " ", "N/A", "NA", "null", "-", "None", "yes", "No", "y", "0", "1", "true", "maybe",
-    "42", "-7", "42.0", "42.5", "1,234", "1.234", "1,234.50", "1.234,56", "3,5", "007",
-    "02134", "1e3", "1e999", "NaN", "Infinity", "2025-01-12", "2025-02-31", "12/01/2025",
-    "13/01/2025", "01/13/2025", "07/10/83", "2021-W53-1", "2020-W53-1", "2024-10", "1A2B",
-    "Jan 5, 2025", "2025-01-12T09:30:00Z", "2025-01-12T09:30:00", "2025-03-01T00:30:00+02:00",
-    "2013-06-24T16:39:18.000Z", "09:30:00", "9:30", "2:05 pm", "ana@example.com",
-    "ana@@example.com", " ana@example.com ", "+12015550143", "+1 201 555 0143",
-    "(201) 555-0143", "+4420794609581234", "https://example.com/a", "example.com",
-    "123e4567-e89b-12d3-a456-426614174000", "123E4567-E89B-12D3-A456-426614174000",
-    "45678", "1502138686", "Active", "active", "terminated", "\u00e9t\u00e9", "x" * 300,
+    "",
+    " ",
+    "N/A",
+    "NA",
+    "null",
+    "-",
+    "None",
+    "yes",
+    "No",
+    "y",
+    "0",
+    "1",
+    "true",
+    "maybe",
+    "42",
+    "-7",
+    "42.0",
+    "42.5",
+    "1,234",
+    "1.234",
+    "1,234.50",
+    "1.234,56",
+    "3,5",
+    "007",
+    "02134",
+    "1e3",
+    "1e999",
+    "NaN",
+    "Infinity",
+    "2025-01-12",
+    "2025-02-31",
+    "12/01/2025",
+    "13/01/2025",
+    "01/13/2025",
+    "07/10/83",
+    "2021-W53-1",
+    "2020-W53-1",
+    "2024-10",
+    "1A2B",
+    "Jan 5, 2025",
+    "2025-01-12T09:30:00Z",
+    "2025-01-12T09:30:00",
+    "2025-03-01T00:30:00+02:00",
+    "2013-06-24T16:39:18.000Z",
+    "09:30:00",
+    "9:30",
+    "2:05 pm",
+    "ana@example.com",
+    "ana@@example.com",
+    " ana@example.com ",
+    "+12015550143",
+    "+1 201 555 0143",
+    "(201) 555-0143",
+    "+4420794609581234",
+    "https://example.com/a",
+    "example.com",
+    "123e4567-e89b-12d3-a456-426614174000",
+    "123E4567-E89B-12D3-A456-426614174000",
+    "45678",
+    "1502138686",
+    "Active",
+    "active",
+    "terminated",
+    "\u00e9t\u00e9",
+    "x" * 300,
 ]
 
 FORMATS = {
-    "date": ["DD/MM/YYYY", "MM/DD/YY", "YYYY-MM-DD", "MMM D, YYYY", "excel_serial",
-             "unix_seconds"],
+    "date": ["DD/MM/YYYY", "MM/DD/YY", "YYYY-MM-DD", "MMM D, YYYY", "excel_serial", "unix_seconds"],
     "datetime": ["YYYY-MM-DD HH:mm Z", "MM/DD/YYYY hh:mm A", "unix_seconds"],
     "time": ["HH:mm", "hh:mm A"],
 }
 
-json_scalars = (st.none() | st.booleans() | st.integers()
-                | st.floats(allow_nan=False, allow_infinity=False)
-                | st.sampled_from(INTERESTING_TEXT) | st.text(max_size=20))
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(INTERESTING_TEXT)
+    | st.text(max_size=20)
+)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -61,8 +133,14 @@ def scalar_schemas(draw: st.DrawFn) -> Any:
     if type_name in ("integer", "number") and draw(st.booleans()):
         node["minimum"] = draw(st.integers(-100, 100))
     if type_name == "string" and draw(st.booleans()):
-        node["enum"] = draw(st.lists(st.sampled_from(["active", "terminated", "NA", ""]),
-                                     min_size=1, max_size=3, unique=True))
+        node["enum"] = draw(
+            st.lists(
+                st.sampled_from(["active", "terminated", "NA", ""]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        )
     if type_name == "string" and draw(st.booleans()):
         node["max_length"] = draw(st.integers(0, 10))
     if type_name == "string" and draw(st.booleans()):
@@ -76,26 +154,32 @@ def scalar_schemas(draw: st.DrawFn) -> Any:
     return node
 
 
-field_names = st.sampled_from(["name", "type", "value", "a.b", "urn:x:2.0:User", "[0]", "",
-                               "start_date", "zip", "emails"])
+field_names = st.sampled_from(
+    ["name", "type", "value", "a.b", "urn:x:2.0:User", "[0]", "", "start_date", "zip", "emails"]
+)
 
 schemas = st.recursive(
     scalar_schemas(),
-    lambda children: st.lists(children, min_size=1, max_size=1)
-    | st.dictionaries(field_names, children, min_size=1, max_size=4),
+    lambda children: (
+        st.lists(children, min_size=1, max_size=1)
+        | st.dictionaries(field_names, children, min_size=1, max_size=4)
+    ),
     max_leaves=8,
 )
 top_level_schemas = st.dictionaries(field_names, schemas, min_size=1, max_size=5)
 
-option_sets = st.fixed_dictionaries({}, optional={
-    "unexpected_fields": st.sampled_from(["warn", "error", "ignore"]),
-    "include_got": st.booleans(),
-    "default_region": st.sampled_from(["US", "GB", "DE"]),
-    "decimal_comma": st.sampled_from([None, True, False]),
-    "two_digit_year_pivot": st.integers(0, 100),
-    "default_timezone": st.sampled_from(["UTC", "Europe/Berlin"]),
-    "null_tokens": st.lists(st.sampled_from(["N/A", "-", "", "2025-01-12", "0"]), max_size=3),
-})
+option_sets = st.fixed_dictionaries(
+    {},
+    optional={
+        "unexpected_fields": st.sampled_from(["warn", "error", "ignore"]),
+        "include_got": st.booleans(),
+        "default_region": st.sampled_from(["US", "GB", "DE"]),
+        "decimal_comma": st.sampled_from([None, True, False]),
+        "two_digit_year_pivot": st.integers(0, 100),
+        "default_timezone": st.sampled_from(["UTC", "Europe/Berlin"]),
+        "null_tokens": st.lists(st.sampled_from(["N/A", "-", "", "2025-01-12", "0"]), max_size=3),
+    },
+)
 
 
 @st.composite
@@ -110,8 +194,9 @@ def shaped_values(draw: st.DrawFn, schema: Any) -> Any:
     if isinstance(schema, dict) and set(schema) - mapkit.schema.LONG_FORM_KEYS:
         return draw(shaped_objects(schema))
     type_name = schema["type"] if isinstance(schema, dict) else schema
-    return draw(canonical_values(type_name.rstrip("?")) | st.sampled_from(INTERESTING_TEXT)
-                | st.none())
+    return draw(
+        canonical_values(type_name.rstrip("?")) | st.sampled_from(INTERESTING_TEXT) | st.none()
+    )
 
 
 @st.composite
@@ -126,8 +211,9 @@ def shaped_objects(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def canonical_values(type_name: str) -> st.SearchStrategy[Any]:
-    offsets = st.integers(-23 * 60, 23 * 60).map(lambda minutes: timezone(
-        timedelta(minutes=minutes)))
+    offsets = st.integers(-23 * 60, 23 * 60).map(
+        lambda minutes: timezone(timedelta(minutes=minutes))
+    )
     strategies: dict[str, st.SearchStrategy[Any]] = {
         "string": st.text(max_size=20),
         "integer": st.integers() | st.sampled_from([2**53 + 1, -(2**63), 10**30]),
@@ -137,8 +223,9 @@ def canonical_values(type_name: str) -> st.SearchStrategy[Any]:
         "datetime": st.datetimes(timezones=offsets).map(lambda value: value.isoformat()),
         "time": st.times().map(lambda value: value.isoformat()),
         "email": st.from_regex(FAST_EMAIL_PATTERN, fullmatch=True).filter(
-            lambda value: len(value) <= MAX_EMAIL_LENGTH) | st.sampled_from(
-            ["ana@example.com", "jos\u00e9@example.org"]),
+            lambda value: len(value) <= MAX_EMAIL_LENGTH
+        )
+        | st.sampled_from(["ana@example.com", "jos\u00e9@example.org"]),
         "phone": st.sampled_from(["+12015550143", "+442079460958", "+4930901820"]),
         "url": st.sampled_from(["https://example.com", "http://example.org/a?b=c#d"]),
         "uuid": st.uuids().map(str),
@@ -152,8 +239,9 @@ def canonical_payload(draw: st.DrawFn, schema: Any) -> Any:
     """Draw a value that meets ``schema``, so that the fast path gets to accept it."""
     if isinstance(schema, list):
         return draw(st.lists(canonical_payload(schema[0]), max_size=3))
-    if isinstance(schema, dict) and (not isinstance(schema.get("type"), str)
-                                     or set(schema) - mapkit.schema.LONG_FORM_KEYS):
+    if isinstance(schema, dict) and (
+        not isinstance(schema.get("type"), str) or set(schema) - mapkit.schema.LONG_FORM_KEYS
+    ):
         payload = {}
         for key, field_schema in schema.items():
             if _is_required(field_schema) or draw(st.booleans()):
@@ -169,8 +257,11 @@ def canonical_payload(draw: st.DrawFn, schema: Any) -> Any:
     if "minimum" in node:
         return draw(st.integers(min_value=node["minimum"], max_value=10**6))
     if "pattern" in node:
-        return draw(st.from_regex(node["pattern"]).filter(
-            lambda text: len(text) <= node.get("max_length", 10**6)))
+        return draw(
+            st.from_regex(node["pattern"]).filter(
+                lambda text: len(text) <= node.get("max_length", 10**6)
+            )
+        )
     if "max_length" in node:
         return draw(st.text(max_size=node["max_length"]))
     return draw(canonical_values(type_name))
@@ -179,8 +270,11 @@ def canonical_payload(draw: st.DrawFn, schema: Any) -> Any:
 def _is_required(schema: Any) -> bool:
     if isinstance(schema, str):
         return not schema.endswith("?")
-    if isinstance(schema, dict) and isinstance(schema.get("type"), str) and not (
-            set(schema) - mapkit.schema.LONG_FORM_KEYS):
+    if (
+        isinstance(schema, dict)
+        and isinstance(schema.get("type"), str)
+        and not (set(schema) - mapkit.schema.LONG_FORM_KEYS)
+    ):
         return bool(schema.get("required", not schema["type"].endswith("?")))
     return True
 
@@ -194,8 +288,9 @@ def schemas_with_payloads(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
 
 @settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow])
 @given(schemas_with_payloads(), st.booleans(), option_sets)
-def test_validate_never_raises(case: tuple[dict[str, Any], Any], coerce: bool,
-                               options: dict[str, Any]) -> None:
+def test_validate_never_raises(
+    case: tuple[dict[str, Any], Any], coerce: bool, options: dict[str, Any]
+) -> None:
     schema, payload = case
     result = mapkit.validate(payload, schema, coerce=coerce, **options)
 
@@ -207,9 +302,11 @@ def test_validate_never_raises(case: tuple[dict[str, Any], Any], coerce: bool,
 
 
 @settings(max_examples=200)
-@given(st.text(max_size=60) | st.sampled_from(['{"a": NaN}', '{"a": 1, "a": 2}', "[1e999]",
-                                                '{"a": {"b": -Infinity}}']),
-       top_level_schemas)
+@given(
+    st.text(max_size=60)
+    | st.sampled_from(['{"a": NaN}', '{"a": 1, "a": 2}', "[1e999]", '{"a": {"b": -Infinity}}']),
+    top_level_schemas,
+)
 def test_validate_json_never_raises(text: str, schema: dict[str, Any]) -> None:
     result = mapkit.validate_json(text, schema)
 
@@ -218,8 +315,9 @@ def test_validate_json_never_raises(text: str, schema: dict[str, Any]) -> None:
 
 @settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow])
 @given(schemas_with_payloads(), st.booleans(), option_sets)
-def test_fast_path_agrees_with_diagnosis(case: tuple[dict[str, Any], Any], coerce: bool,
-                                         options: dict[str, Any]) -> None:
+def test_fast_path_agrees_with_diagnosis(
+    case: tuple[dict[str, Any], Any], coerce: bool, options: dict[str, Any]
+) -> None:
     schema, payload = case
     validator = mapkit.compile(schema, coerce=coerce, **options)
     fast = validator.validate(payload)
@@ -267,23 +365,35 @@ def test_fast_email_pattern_is_subset_of_email_validator(address: str) -> None:
 def test_fast_email_pattern_never_wider(address: str) -> None:
     validator = mapkit.compile({"email": "email"})
 
-    assert validator.validate({"email": address}).valid == mapkit.validate(
-        {"email": address}, {"email": "email"}).valid
+    assert (
+        validator.validate({"email": address}).valid
+        == mapkit.validate({"email": address}, {"email": "email"}).valid
+    )
 
 
-record_values = (st.none() | st.booleans() | st.integers(-10**6, 10**6)
-                 | st.floats(allow_nan=False, allow_infinity=False, width=32)
-                 | st.sampled_from(INTERESTING_TEXT) | st.text(max_size=8))
+record_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False, width=32)
+    | st.sampled_from(INTERESTING_TEXT)
+    | st.text(max_size=8)
+)
 record_keys = st.sampled_from(["id", "zip", "hired", "rate", "email", "note", "type"])
 records_strategy = st.lists(
-    st.dictionaries(record_keys, record_values | st.dictionaries(record_keys, record_values,
-                                                                 max_size=2)
-                    | st.lists(record_values, max_size=2), max_size=6),
+    st.dictionaries(
+        record_keys,
+        record_values
+        | st.dictionaries(record_keys, record_values, max_size=2)
+        | st.lists(record_values, max_size=2),
+        max_size=6,
+    ),
     max_size=8,
 )
 text_records_strategy = st.lists(
-    st.dictionaries(record_keys, st.sampled_from(INTERESTING_TEXT) | st.text(max_size=8),
-                    max_size=6),
+    st.dictionaries(
+        record_keys, st.sampled_from(INTERESTING_TEXT) | st.text(max_size=8), max_size=6
+    ),
     max_size=8,
 )
 

@@ -15,11 +15,12 @@ def _payloads(path: Path) -> list[object]:
 
 def test_csv_with_bom_and_semicolons(tmp_path: Path) -> None:
     path = tmp_path / "capacity.csv"
-    path.write_bytes("\ufeffDatum von;Biomasse [MW]\n01.01.2015;6.808,00\n01.01.2016;-\n"
-                     .encode())
+    path.write_bytes("\ufeffDatum von;Biomasse [MW]\n01.01.2015;6.808,00\n01.01.2016;-\n".encode())
 
-    assert _payloads(path) == [{"Datum von": "01.01.2015", "Biomasse [MW]": "6.808,00"},
-                               {"Datum von": "01.01.2016", "Biomasse [MW]": "-"}]
+    assert _payloads(path) == [
+        {"Datum von": "01.01.2015", "Biomasse [MW]": "6.808,00"},
+        {"Datum von": "01.01.2016", "Biomasse [MW]": "-"},
+    ]
 
 
 def test_csv_quoted_commas(tmp_path: Path) -> None:

@@ -12,11 +12,19 @@ from mapkit.schema import ArraySpec, JsonSchemaSpec, ObjectSpec, ScalarSpec, par
 SCHEMA_ERRORS = [
     ({"a": "dat"}, "a", "unknown type name", 'Did you mean "date"'),
     ({"a": "int"}, "a", "unknown type name", 'Did you mean "integer"'),
-    ({"a": {"type": "date", "fromat": "DD/MM/YYYY"}}, "a", "unknown long-form key",
-     'Did you mean "format"'),
+    (
+        {"a": {"type": "date", "fromat": "DD/MM/YYYY"}},
+        "a",
+        "unknown long-form key",
+        'Did you mean "format"',
+    ),
     ({"a": {"type": "date", "format": "YYY-MM-DD"}}, "a", "not a date-format token", "tokens"),
-    ({"a": {"type": "date", "format": "DD/MM/YYYY HH:mm"}}, "a", "datetime format",
-     "change the type"),
+    (
+        {"a": {"type": "date", "format": "DD/MM/YYYY HH:mm"}},
+        "a",
+        "datetime format",
+        "change the type",
+    ),
     ({"a": {"type": "string", "format": "DD/MM/YYYY"}}, "a", "does not apply", "Remove"),
     ({"a": {"type": "datetime", "format": "excel_serial"}}, "a", "excel_serial", "type date"),
     ({"a": {"type": "integer", "minimum": "zero"}}, "a", "not a valid bound", "canonical"),
@@ -33,9 +41,16 @@ SCHEMA_ERRORS = [
     ({"x.y": "nope"}, '["x.y"]', "unknown type name", "Use one of"),
     (["string"], "", "is an array, not an object", "Pass an object"),
     ("string", "", "is a string, not an object", "Pass an object"),
-    ({"$schema": "https://json-schema.org/draft/2020-12/schema",
-      "type": "object", "properties": {"a": {"type": "strin"}}},
-     "properties.a.type", "not valid JSON Schema", "meta-schema"),
+    (
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": {"a": {"type": "strin"}},
+        },
+        "properties.a.type",
+        "not valid JSON Schema",
+        "meta-schema",
+    ),
 ]
 
 
@@ -75,12 +90,14 @@ def test_compact_forms() -> None:
 
 
 def test_long_forms() -> None:
-    spec = parse_schema({
-        "a": {"type": "date", "format": "DD/MM/YYYY", "required": False},
-        "b": {"type": "array", "items": "string", "min_length": 1, "nullable": True},
-        "c": {"type": "object", "fields": {"type": "string"}, "required": False},
-        "d": {"type": "integer?", "minimum": 0},
-    })
+    spec = parse_schema(
+        {
+            "a": {"type": "date", "format": "DD/MM/YYYY", "required": False},
+            "b": {"type": "array", "items": "string", "min_length": 1, "nullable": True},
+            "c": {"type": "object", "fields": {"type": "string"}, "required": False},
+            "d": {"type": "integer?", "minimum": 0},
+        }
+    )
 
     assert isinstance(spec, ObjectSpec)
     a, b, c, d = (spec.fields[key] for key in "abcd")
@@ -98,8 +115,9 @@ def test_long_forms() -> None:
 
 def test_json_schema_detected() -> None:
     assert isinstance(parse_schema({"type": "object", "properties": {}}), JsonSchemaSpec)
-    assert isinstance(parse_schema({"$schema": "http://json-schema.org/draft-07/schema#"}),
-                      JsonSchemaSpec)
+    assert isinstance(
+        parse_schema({"$schema": "http://json-schema.org/draft-07/schema#"}), JsonSchemaSpec
+    )
 
 
 def test_top_level_field_named_type() -> None:

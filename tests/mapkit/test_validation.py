@@ -46,8 +46,10 @@ def test_documented_example_keeps_data() -> None:
 
 
 def test_valid_payload_has_no_issues() -> None:
-    result = mapkit.validate({"first_name": "Jordan", "start_date": "2025-12-01"},
-                             {"first_name": "string", "start_date": "date"})
+    result = mapkit.validate(
+        {"first_name": "Jordan", "start_date": "2025-12-01"},
+        {"first_name": "string", "start_date": "date"},
+    )
 
     assert result.valid is True
     assert result.issues == []
@@ -55,8 +57,10 @@ def test_valid_payload_has_no_issues() -> None:
 
 
 def test_strict_data_holds_canonical_values() -> None:
-    result = mapkit.validate({"age": "42", "hired": "2020-W53-1", "name": "Ana"},
-                             {"age": "integer", "hired": "date", "name": "string"})
+    result = mapkit.validate(
+        {"age": "42", "hired": "2020-W53-1", "name": "Ana"},
+        {"age": "integer", "hired": "date", "name": "string"},
+    )
 
     assert result.valid is False
     assert result.data == {"age": 42, "hired": "2020-12-28", "name": "Ana"}
@@ -64,9 +68,11 @@ def test_strict_data_holds_canonical_values() -> None:
 
 
 def test_coerce_accepts_lossless_values() -> None:
-    result = mapkit.validate({"age": "42", "active": "Y", "salary": "1,234.50"},
-                             {"age": "integer", "active": "boolean", "salary": "number"},
-                             coerce=True)
+    result = mapkit.validate(
+        {"age": "42", "active": "Y", "salary": "1,234.50"},
+        {"age": "integer", "active": "boolean", "salary": "number"},
+        coerce=True,
+    )
 
     assert result.valid is True
     assert result.issues == []
@@ -104,20 +110,33 @@ ISSUE_CASES = [
     ({"age": {"type": "integer", "minimum": 18}}, {"age": 17}, "age", "out_of_range"),
     ({"code": {"type": "string", "min_length": 3}}, {"code": "ab"}, "code", "too_short"),
     ({"code": {"type": "string", "max_length": 3}}, {"code": "abcd"}, "code", "too_long"),
-    ({"code": {"type": "string", "pattern": "^[A-Z]{2}$"}}, {"code": "abc"}, "code",
-     "pattern_mismatch"),
-    ({"status": {"type": "string", "enum": ["active", "terminated"]}}, {"status": "gone"},
-     "status", "not_in_enum"),
+    (
+        {"code": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+        {"code": "abc"},
+        "code",
+        "pattern_mismatch",
+    ),
+    (
+        {"status": {"type": "string", "enum": ["active", "terminated"]}},
+        {"status": "gone"},
+        "status",
+        "not_in_enum",
+    ),
     ({"name": "string"}, {"name": "Ana", "nickname": "A"}, "nickname", "unexpected_field"),
     ({"tags": ["string"]}, {"tags": {"a": 1}}, "tags", "type_mismatch"),
-    ({"tags": {"type": "array", "items": "string", "min_length": 1}}, {"tags": []}, "tags",
-     "too_short"),
+    (
+        {"tags": {"type": "array", "items": "string", "min_length": 1}},
+        {"tags": []},
+        "tags",
+        "too_short",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("schema", "payload", "field", "code"), ISSUE_CASES)
-def test_issue_codes(schema: dict[str, Any], payload: dict[str, Any], field: str,
-                     code: str) -> None:
+def test_issue_codes(
+    schema: dict[str, Any], payload: dict[str, Any], field: str, code: str
+) -> None:
     result = mapkit.validate(payload, schema)
 
     assert [(issue.field, issue.code) for issue in result.issues] == [(field, code)]
@@ -125,8 +144,9 @@ def test_issue_codes(schema: dict[str, Any], payload: dict[str, Any], field: str
 
 
 def test_enum_expected_lists_members() -> None:
-    result = mapkit.validate({"status": "gone"},
-                             {"status": {"type": "string", "enum": ["active", "terminated"]}})
+    result = mapkit.validate(
+        {"status": "gone"}, {"status": {"type": "string", "enum": ["active", "terminated"]}}
+    )
 
     assert result.issues[0].expected == "one of: active, terminated"
 
@@ -150,8 +170,10 @@ def test_enum_keeps_json_types_apart() -> None:
 
 def test_nested_and_array_paths() -> None:
     schema = {"address": {"zip": "string"}, "emails": [{"value": "email", "type": "string"}]}
-    payload = {"address": {"zip": 2134}, "emails": [{"value": "a@example.com", "type": "work"},
-                                                    {"value": "bad", "type": "home"}]}
+    payload = {
+        "address": {"zip": 2134},
+        "emails": [{"value": "a@example.com", "type": "work"}, {"value": "bad", "type": "home"}],
+    }
     result = mapkit.validate(payload, schema)
 
     assert [issue.field for issue in result.issues] == ["address.zip", "emails[1].value"]
@@ -202,8 +224,10 @@ def test_scim_urn_key_path_in_issue() -> None:
 
 
 def test_nested_field_named_type_is_a_field() -> None:
-    result = mapkit.validate({"contact": {"type": "work", "value": "a@example.com"}},
-                             {"contact": {"type": "string", "value": "email"}})
+    result = mapkit.validate(
+        {"contact": {"type": "work", "value": "a@example.com"}},
+        {"contact": {"type": "string", "value": "email"}},
+    )
 
     assert result.valid is True
     assert result.issues == []
@@ -216,11 +240,13 @@ def test_issues_in_payload_order() -> None:
     assert [issue.field for issue in result.issues] == ["c", "a", "extra", "d"]
 
 
-@pytest.mark.parametrize(("mode", "severity", "valid"), [("warn", "warning", True),
-                                                        ("error", "error", False)])
+@pytest.mark.parametrize(
+    ("mode", "severity", "valid"), [("warn", "warning", True), ("error", "error", False)]
+)
 def test_unexpected_fields_modes(mode: str, severity: str, valid: bool) -> None:
-    result = mapkit.validate({"name": "Ana", "extra": 1}, {"name": "string"},
-                             unexpected_fields=mode)
+    result = mapkit.validate(
+        {"name": "Ana", "extra": 1}, {"name": "string"}, unexpected_fields=mode
+    )
 
     assert result.valid is valid
     assert result.issues[0].code == "unexpected_field"
@@ -229,16 +255,20 @@ def test_unexpected_fields_modes(mode: str, severity: str, valid: bool) -> None:
 
 
 def test_unexpected_fields_ignore_keeps_data() -> None:
-    result = mapkit.validate({"name": "Ana", "extra": 1}, {"name": "string"},
-                             unexpected_fields="ignore")
+    result = mapkit.validate(
+        {"name": "Ana", "extra": 1}, {"name": "string"}, unexpected_fields="ignore"
+    )
 
     assert result.issues == []
     assert result.data == {"name": "Ana", "extra": 1}
 
 
 def test_include_got_false_hides_values() -> None:
-    result = mapkit.validate({"phone": "+44 20 7946 0958", "start": "12/01/2025"},
-                             {"phone": "phone", "start": "date"}, include_got=False)
+    result = mapkit.validate(
+        {"phone": "+44 20 7946 0958", "start": "12/01/2025"},
+        {"phone": "phone", "start": "date"},
+        include_got=False,
+    )
 
     assert len(result.issues) == 2
     for issue in result.issues:
@@ -253,8 +283,9 @@ def test_include_got_false_hides_values() -> None:
 def test_null_tokens_default_and_configured() -> None:
     schema = {"end": "date?", "country": "string"}
     default = mapkit.validate({"end": "N/A", "country": "NA"}, schema)
-    configured = mapkit.validate({"end": "unknown", "country": "NA"}, schema,
-                                 null_tokens=["unknown"])
+    configured = mapkit.validate(
+        {"end": "unknown", "country": "NA"}, schema, null_tokens=["unknown"]
+    )
 
     assert default.valid is True
     assert default.data == {"end": None, "country": "NA"}
@@ -296,8 +327,9 @@ def test_leading_zeros_kept_for_string() -> None:
 
 
 def test_zero_padded_digits_for_integer_warn() -> None:
-    result = mapkit.validate({"fips": "01001", "count": "10"},
-                             {"fips": "integer", "count": "integer"}, coerce=True)
+    result = mapkit.validate(
+        {"fips": "01001", "count": "10"}, {"fips": "integer", "count": "integer"}, coerce=True
+    )
 
     assert result.valid is True
     assert result.data == {"fips": 1001, "count": 10}
@@ -307,8 +339,9 @@ def test_zero_padded_digits_for_integer_warn() -> None:
 
 def test_default_region_for_national_phone() -> None:
     without = mapkit.validate({"phone": "(201) 555-0143"}, {"phone": "phone"}, coerce=True)
-    with_region = mapkit.validate({"phone": "(201) 555-0143"}, {"phone": "phone"},
-                                  coerce=True, default_region="US")
+    with_region = mapkit.validate(
+        {"phone": "(201) 555-0143"}, {"phone": "phone"}, coerce=True, default_region="US"
+    )
 
     assert without.valid is False
     assert "default_region" in without.issues[0].message
@@ -357,13 +390,16 @@ def test_declared_format_mismatch_reported() -> None:
     assert result.issues[0].expected == "DD/MM/YYYY"
 
 
-@pytest.mark.parametrize(("option", "value", "error"), [
-    ("unexpected_fields", "loud", ValueError),
-    ("default_region", "XX", ValueError),
-    ("two_digit_year_pivot", 500, ValueError),
-    ("default_timezone", "Mars/Olympus", ValueError),
-    ("no_such_option", 1, TypeError),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("unexpected_fields", "loud", ValueError),
+        ("default_region", "XX", ValueError),
+        ("two_digit_year_pivot", 500, ValueError),
+        ("default_timezone", "Mars/Olympus", ValueError),
+        ("no_such_option", 1, TypeError),
+    ],
+)
 def test_bad_options_raise(option: str, value: Any, error: type[Exception]) -> None:
     with pytest.raises(error):
         mapkit.validate({}, {"a": "string"}, **{option: value})
@@ -371,8 +407,12 @@ def test_bad_options_raise(option: str, value: Any, error: type[Exception]) -> N
 
 def test_default_timezone_for_naive_datetimes() -> None:
     without = mapkit.validate({"at": "2025-01-12 10:00"}, {"at": "datetime"}, coerce=True)
-    with_zone = mapkit.validate({"at": "2025-01-12 10:00"}, {"at": "datetime"}, coerce=True,
-                                default_timezone="Europe/Berlin")
+    with_zone = mapkit.validate(
+        {"at": "2025-01-12 10:00"},
+        {"at": "datetime"},
+        coerce=True,
+        default_timezone="Europe/Berlin",
+    )
 
     assert without.valid is False
     assert with_zone.data == {"at": "2025-01-12T10:00:00+01:00"}
