@@ -94,8 +94,10 @@ def main() -> int:
 def _alternate_rounds(
     bare_url: str, api_url: str, headers: dict[str, str], args: argparse.Namespace
 ) -> tuple[Result, Result, list[float]]:
-    """Load the two servers in alternating rounds, so that a load change on the machine
-    affects both alike; return the totals and each round's throughput ratio."""
+    """Load the two servers in alternating rounds and return totals and per-round ratios.
+
+    Alternating makes a change in the machine's load affect both servers alike.
+    """
     per_round = max(1, args.requests // args.rounds)
     bare = Result("bare FastAPI POST /mapping/validate", 0, 0.0, [])
     ours = Result("SyncToScale POST /mapping/validate", 0, 0.0, [])

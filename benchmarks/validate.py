@@ -58,13 +58,25 @@ JSON_SCHEMA = {
         "manager_id": {"type": ["integer", "null"]},
         "address": {
             "type": "object",
-            "properties": {"street": {"type": "string"}, "city": {"type": "string"},
-                           "zip": {"type": "string"}},
+            "properties": {
+                "street": {"type": "string"},
+                "city": {"type": "string"},
+                "zip": {"type": "string"},
+            },
             "required": ["street", "city", "zip"],
         },
     },
-    "required": ["employee_id", "first_name", "last_name", "email", "hire_date", "salary",
-                 "active", "status", "address"],
+    "required": [
+        "employee_id",
+        "first_name",
+        "last_name",
+        "email",
+        "hire_date",
+        "salary",
+        "active",
+        "status",
+        "address",
+    ],
 }
 
 
@@ -126,8 +138,11 @@ def make_record(rng: random.Random, index: int) -> dict[str, Any]:
         "active": rng.random() < 0.8,
         "status": rng.choice(STATUSES),
         "manager_id": rng.randrange(1, 500) if rng.random() < 0.9 else None,
-        "address": {"street": f"{rng.randrange(1, 999)} Main St", "city": rng.choice(CITIES),
-                    "zip": f"{rng.randrange(100000):05d}"},
+        "address": {
+            "street": f"{rng.randrange(1, 999)} Main St",
+            "city": rng.choice(CITIES),
+            "zip": f"{rng.randrange(100000):05d}",
+        },
     }
 
 
@@ -162,8 +177,9 @@ def validators() -> dict[str, Batch]:
     """Build each validator once; return per validator a function from records to the number
     of invalid ones."""
     compiled = mapkit.compile(MAPKIT_SCHEMA)
-    checker = jsonschema.Draft202012Validator(JSON_SCHEMA,
-                                              format_checker=jsonschema.FormatChecker())
+    checker = jsonschema.Draft202012Validator(
+        JSON_SCHEMA, format_checker=jsonschema.FormatChecker()
+    )
     adapter = TypeAdapter(EmployeeDict)
 
     def with_pydantic_model(record: dict[str, Any]) -> bool:
@@ -183,7 +199,8 @@ def validators() -> dict[str, Batch]:
     return {
         "mapkit compile().validate": _per_record(lambda record: compiled.validate(record).valid),
         "mapkit compile().validate_many": lambda records: sum(
-            1 for result in compiled.validate_many(records) if not result.valid),
+            1 for result in compiled.validate_many(records) if not result.valid
+        ),
         "jsonschema Draft 2020-12 + FormatChecker": _per_record(checker.is_valid),
         "pydantic BaseModel.model_validate": _per_record(with_pydantic_model),
         "pydantic TypeAdapter(TypedDict)": _per_record(with_type_adapter),
@@ -199,49 +216,67 @@ def measure_once(batch: Batch, records: list[dict[str, Any]]) -> tuple[float, in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000,
-                        help="records mapkit validates per round (default 100000)")
-    parser.add_argument("--peer-records", type=int, default=5_000,
-                        help="the first N of those records go through each peer per round, "
-                             "to keep the run short (default 5000)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds; every validator runs once per round, in turn, and its "
-                             "best round counts (default 3)")
+    parser.add_argument(
+        "--records",
+        type=int,
+        default=100_000,
+        help="records mapkit validates per round (default 100000)",
+    )
+    parser.add_argument(
+        "--peer-records",
+        type=int,
+        default=5_000,
+        help="the first N of those records go through each peer per round, "
+        "to keep the run short (default 5000)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds; every validator runs once per round, in turn, and its "
+        "best round counts (default 3)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="seed for the generated records")
     arguments = parser.parse_args()
 
-    print(f"Python {platform.python_version()} on {platform.machine()}; pydantic "
-          f"{pydantic.VERSION} (pydantic-core {pydantic_core.__version__}), jsonschema "
-          f"{version('jsonschema')}, email-validator {version('email-validator')}")
-    print(f"mapkit: {arguments.records} records per round; peers: the first "
-          f"{min(arguments.peer_records, arguments.records)}; best of {arguments.rounds} "
-          "rounds\n")
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}; pydantic "
+        f"{pydantic.VERSION} (pydantic-core {pydantic_core.__version__}), jsonschema "
+        f"{version('jsonschema')}, email-validator {version('email-validator')}"
+    )
+    print(
+        f"mapkit: {arguments.records} records per round; peers: the first "
+        f"{min(arguments.peer_records, arguments.records)}; best of {arguments.rounds} "
+        "rounds\n"
+    )
 
-    sets = {"valid": make_records(arguments.records, 0.0, arguments.seed),
-            "5% invalid": make_records(arguments.records, 0.05, arguments.seed + 1)}
+    sets = {
+        "valid": make_records(arguments.records, 0.0, arguments.seed),
+        "5% invalid": make_records(arguments.records, 0.05, arguments.seed + 1),
+    }
     checks = validators()
     best: dict[str, dict[str, tuple[float, float]]] = {
-        name: dict.fromkeys(sets, (0.0, 0.0)) for name in checks}
+        name: dict.fromkeys(sets, (0.0, 0.0)) for name in checks
+    }
     # Validators take turns within each round, so a change in machine load between rounds
     # affects all of them alike.
     for round_number in range(arguments.rounds):
         for name, check in checks.items():
             for label, records in sets.items():
-                sample = records if name.startswith("mapkit") else records[
-                    :arguments.peer_records]
+                sample = records if name.startswith("mapkit") else records[: arguments.peer_records]
                 rate, _ = measure_once(check, sample)
                 if rate > best[name][label][0]:
                     # The share of invalid records is counted on the peers' sample for all.
-                    invalid = check(records[:arguments.peer_records])
-                    best[name][label] = (rate, invalid / min(len(records),
-                                                             arguments.peer_records))
+                    invalid = check(records[: arguments.peer_records])
+                    best[name][label] = (rate, invalid / min(len(records), arguments.peer_records))
         print(f"  round {round_number + 1} of {arguments.rounds} done", file=sys.stderr)
 
     _print_table(best, sets)
 
 
-def _print_table(results: dict[str, dict[str, tuple[float, float]]],
-                 sets: dict[str, list[dict[str, Any]]]) -> None:
+def _print_table(
+    results: dict[str, dict[str, tuple[float, float]]], sets: dict[str, list[dict[str, Any]]]
+) -> None:
     mapkit_name = next(iter(results))
     header = ["validator"]
     for label in sets:

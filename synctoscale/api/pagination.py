@@ -1,8 +1,8 @@
 """Opaque page cursors and the ``{data, next_cursor}`` page shape.
 
 A cursor is URL-safe base64 of the last row's ``(created_at, id)`` plus a short SHA-256
-checksum. The checksum catches edited or truncated cursors; it is not a secret, because
-what a cursor can reach is limited by the caller's project, not by the cursor.
+checksum, which catches edited or truncated cursors. The checksum is not a secret: the
+caller's project, not the cursor, limits what a page can contain.
 """
 
 from __future__ import annotations

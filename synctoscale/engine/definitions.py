@@ -272,8 +272,8 @@ def load_stored(definition: dict[str, Any]) -> WorkflowDefinition:
     """Read a definition that was checked when it was stored.
 
     The checks that depend on the installation (known providers and actions, mapkit's schema
-    compiler) are skipped, so a stored workflow stays readable after a connector is removed;
-    running such a step fails with an error instead.
+    compiler) are skipped, so a stored workflow stays readable after a connector is removed.
+    Running a step of a removed connector fails the run with an error instead.
     """
     return WorkflowDefinition.model_validate(definition, context={"stored": True})
 

@@ -1,6 +1,6 @@
 """Load workflow definitions from a folder of JSON and YAML files at start.
 
-Each file holds one workflow. An optional top-level ``project`` key names the project it
+Each file contains one workflow. An optional top-level ``project`` key names the project it
 belongs to; without it the workflow goes to ``default``. A file's definition replaces the
 stored one with the same id at every start, so the folder is the source of truth for the
 workflows it holds.
@@ -104,5 +104,10 @@ def _reject_duplicates(loaded: list[tuple[Path, str, WorkflowDefinition]]) -> No
 def _location(location: tuple[Any, ...]) -> str:
     text = ""
     for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif text:
+            text += f".{part}"
+        else:
+            text = str(part)
     return text or "workflow"

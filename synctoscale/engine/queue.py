@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["JSONSerializer", "RunConsumer", "build_queue"]
 
 QUEUE_FILE_NAME = "queue.db"
-# Longest wait between two polls of a queue that cannot block (SQLite), in seconds.
+# Maximum wait in seconds between two polls of a queue that cannot block (SQLite).
 MAX_POLL_SECONDS = 1.0
 
 

@@ -1,7 +1,7 @@
 """Recover runs that a dead worker or a lost queue message left behind.
 
-Two cases: a ``running`` run whose heartbeat is older than ``stale_run_seconds`` (its worker
-died) becomes ``retrying`` or, with no attempts left, ``failed``; a ``queued`` run, or a
+A ``running`` run whose heartbeat is older than ``stale_run_seconds`` lost its worker. It
+becomes ``retrying``, or ``failed`` when its step has no attempts left. A ``queued`` run, or a
 ``retrying`` run long past its due time, that no worker claimed within ``requeue_seconds``
 is enqueued again. Every change is a conditional UPDATE, so concurrent sweepers and a worker
 that comes back to life cannot both win.
@@ -103,7 +103,7 @@ class Sweeper:
                 result.attempts += 1  # the worker died before it recorded the attempt
 
             status, retry_in, values = _decide(run, step, result.attempts, now)
-            taken = session.execute(
+            updated = session.execute(
                 update(Run)
                 .where(
                     Run.id == run.id,
@@ -113,7 +113,7 @@ class Sweeper:
                 )
                 .values(**values)
             )
-            if getattr(taken, "rowcount", 0) != 1:
+            if getattr(updated, "rowcount", 0) != 1:
                 raise _AlreadyTaken  # rolls back the step-result changes too
 
             message = _lost_message(run, self.stale_run_seconds)

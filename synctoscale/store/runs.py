@@ -125,8 +125,8 @@ def record_error(session: Session, **fields: Any) -> RunError:
 def claim_run(session: Session, run_id: str, claim_id: str, now: datetime) -> bool:
     """Move a due ``queued`` or ``retrying`` run to ``running`` under ``claim_id``.
 
-    One conditional UPDATE does it, so of two workers given the same run id only one
-    matches the row; the other gets False and leaves the run alone.
+    One conditional UPDATE does it. Of two workers given the same run id only one matches
+    the row, so the other gets False and leaves the run alone.
     """
     statement = (
         update(Run)

@@ -33,7 +33,8 @@ class WorkflowExistsError(ValueError):
 
 def create_workflow(session: Session, project_id: str, definition: WorkflowDefinition) -> Workflow:
     """Insert a workflow; raise WorkflowExistsError if the project already has that id."""
-    workflow = Workflow(project_id=project_id, id=definition.id)
+    now = utcnow()
+    workflow = Workflow(project_id=project_id, id=definition.id, created_at=now, updated_at=now)
     _apply(workflow, definition)
     session.add(workflow)
     try:
