@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
 from synctoscale.engine.backoff import retry_delay
 from synctoscale.engine.classify import diagnose
 from synctoscale.engine.definitions import (
@@ -115,7 +117,11 @@ class Executor:
             }
             session.expunge(run)
 
-        definition = load_stored(run.definition)
+        try:
+            definition = load_stored(run.definition)
+        except ValidationError as exc:
+            _fail_unreadable(self.database, run, exc)
+            return None
         claim = _Claim(run, claim_id, definition, done)
         logger.info(
             "run %s started, attempt %d",
@@ -318,6 +324,19 @@ def _log_failure(
             failure.message,
             extra={**extra, "retry_in_seconds": round(retry_in, 3)},
         )
+
+
+def _fail_unreadable(database: Database, run: Run, exc: ValidationError) -> None:
+    """Fail a run whose stored definition no longer parses, so it cannot stay running."""
+    problem = str(exc.errors()[0]["msg"])
+    with database.session() as session:
+        runs.fail_unreadable_run(session, run.id, problem, utcnow())
+    logger.error(
+        "run %s failed: its stored definition is invalid: %s",
+        run.id,
+        problem,
+        extra={"run_id": run.id, "project_id": run.project_id, "status": RunStatus.FAILED},
+    )
 
 
 def _elapsed_ms(started: float) -> float:

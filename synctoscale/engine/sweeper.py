@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import or_, select, update
 
 from synctoscale.engine.backoff import retry_delay
@@ -88,6 +89,17 @@ class Sweeper:
             return self._take_over(run_id, now)
         except _AlreadyTaken:
             return None
+        except ValidationError as exc:
+            problem = str(exc.errors()[0]["msg"])
+            with self.database.session() as session:
+                failed = runs.fail_unreadable_run(session, run_id, problem, now)
+            logger.error(
+                "run %s failed: its stored definition is invalid: %s",
+                run_id,
+                problem,
+                extra={"run_id": run_id},
+            )
+            return RunStatus.FAILED if failed else None
 
     def _take_over(self, run_id: str, now: datetime) -> RunStatus | None:
         cutoff = now - timedelta(seconds=self.stale_run_seconds)

@@ -25,6 +25,7 @@ __all__ = [
     "cancel_run",
     "claim_run",
     "create_run",
+    "fail_unreadable_run",
     "fence",
     "get_run",
     "heartbeat",
@@ -35,6 +36,9 @@ __all__ = [
     "requeue_run",
     "step_results",
 ]
+
+
+INVALID_DEFINITION = "invalid_definition"
 
 
 class LostClaimError(RuntimeError):
@@ -223,6 +227,28 @@ def requeue_run(session: Session, run_id: str, now: datetime) -> bool:
     session.execute(
         delete(StepResult).where(StepResult.run_id == run_id, StepResult.status != "succeeded")
     )
+    return True
+
+
+def fail_unreadable_run(session: Session, run_id: str, problem: str, now: datetime) -> bool:
+    """Fail a ``running`` run whose stored definition can no longer be read."""
+    message = f"The run's stored workflow definition is invalid: {problem}."
+    statement = (
+        update(Run)
+        .where(Run.id == run_id, Run.status == RunStatus.RUNNING)
+        .values(
+            status=RunStatus.FAILED,
+            claim_id=None,
+            current_step=None,
+            finished_at=now,
+            updated_at=now,
+            error_code=INVALID_DEFINITION,
+            error_message=message,
+        )
+    )
+    if _rowcount(session.execute(statement)) != 1:
+        return False
+    record_error(session, run_id=run_id, error_code=INVALID_DEFINITION, message=message)
     return True
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from synctoscale.engine.definitions import WorkflowDefinition
+from synctoscale.engine.executor import Executor
 from synctoscale.engine.sweeper import Sweeper
 from synctoscale.store import runs
 from synctoscale.store.db import Database
@@ -182,3 +183,36 @@ def test_retrying_run_not_claimed_before_due(database: Database) -> None:
 
     assert early is False
     assert due is True
+
+
+def _corrupt_definition(database: Database, run_id: str) -> None:
+    with database.session() as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        run.definition = {"id": "flow", "steps": "not a list"}
+
+
+def test_stale_run_with_unreadable_definition_fails(database: Database) -> None:
+    run_id = _new_run(database)
+    _kill_mid_step(database, run_id, seconds_ago=31)
+    _corrupt_definition(database, run_id)
+
+    report = _sweeper(database, []).sweep()
+
+    run, _, errors = _read(database, run_id)
+    assert report.failed == 1
+    assert run.status == "failed"
+    assert run.error_code == "invalid_definition"
+    assert [error.error_code for error in errors] == ["invalid_definition"]
+
+
+def test_executor_fails_unreadable_run(database: Database) -> None:
+    run_id = _new_run(database)
+    _corrupt_definition(database, run_id)
+    executor = Executor(database, schedule_retry=lambda run_id, delay: None, heartbeat_seconds=1)
+
+    executor.execute(run_id)
+
+    run, _, _ = _read(database, run_id)
+    assert run.status == "failed"
+    assert run.error_code == "invalid_definition"
