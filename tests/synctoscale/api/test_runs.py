@@ -200,7 +200,7 @@ def test_cancel_running_run_stops_it(live_server: LiveServer) -> None:
     }
     with live_server.client() as client:
         create_workflow(client, definition)
-        run_id = start_run(client, "cancel_me", {"_echo_sleep_seconds": 2})
+        run_id = start_run(client, "cancel_me", {"_echo_sleep_seconds": 5})
         wait_for_run(client, run_id, frozenset({"running"}))
         assert client.post(f"/runs/{run_id}/cancel").status_code == 200
         run = wait_for_run(client, run_id)
