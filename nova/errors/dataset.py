@@ -9,7 +9,11 @@ from typing import Any
 
 from nova.errors.taxonomy import CATEGORIES
 
-__all__ = ["ErrorExample", "default_dataset_dir", "load_examples", "provider_group"]
+__all__ = ["NOT_EXAMPLES", "ErrorExample", "default_dataset_dir", "load_examples", "provider_group"]
+
+# JSON Lines files in the dataset folder whose rows are not labelled errors: the log of
+# label changes (id, old, new, rule).
+NOT_EXAMPLES = frozenset({"relabels.jsonl"})
 
 _FIELDS = ("id", "provider", "http_status", "error_code", "message", "category", "provenance")
 
@@ -73,13 +77,13 @@ def _parse_line(line: str, source: Path, number: int) -> ErrorExample:
 
 
 def load_examples(directory: Path | None = None) -> list[ErrorExample]:
-    """Read every ``*.jsonl`` file in ``directory``, in file-name order.
+    """Read every ``*.jsonl`` file in ``directory`` but NOT_EXAMPLES, in file-name order.
 
     Raises ValueError naming the file and line of a row that lacks a field or names a
     category outside the taxonomy, and when two rows share an id.
     """
     directory = directory or default_dataset_dir()
-    files = sorted(directory.glob("*.jsonl"))
+    files = sorted(path for path in directory.glob("*.jsonl") if path.name not in NOT_EXAMPLES)
     if not files:
         raise FileNotFoundError(f"no *.jsonl files in {directory}; the error dataset is missing")
 

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
-__all__ = ["CATEGORIES", "Category", "get_category", "render_fix"]
+__all__ = ["CATEGORIES", "Category", "disambiguation_rules", "get_category", "render_fix"]
 
 # A group "[A|B|...]" contains alternatives without nested brackets.
 _GROUP = re.compile(r"\[([^\[\]]*)\]")
@@ -51,10 +52,16 @@ def _retry_hint(value: bool | str) -> str:
 
 
 @cache
-def _load() -> dict[str, Category]:
+def _read_taxonomy() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("taxonomy.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _load() -> dict[str, Category]:
     categories = {}
-    for entry in json.loads(text)["categories"]:
+    for entry in _read_taxonomy()["categories"]:
         categories[entry["name"]] = Category(
             name=entry["name"],
             definition=entry["definition"],
@@ -70,6 +77,15 @@ def _load() -> dict[str, Category]:
 
 CATEGORIES: tuple[str, ...] = tuple(_load())
 """The category names, in taxonomy order; ``unknown`` is the last."""
+
+
+def disambiguation_rules() -> dict[str, str]:
+    """Return the rules that settle the borders between categories, by rule id.
+
+    The labels in ``datasets/errors`` follow them, and ``relabels.jsonl`` there names the
+    rule behind each changed label.
+    """
+    return {entry["id"]: entry["rule"] for entry in _read_taxonomy()["disambiguation_rules"]}
 
 
 def get_category(name: str) -> Category:
