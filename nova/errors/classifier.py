@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sklearn
+from scipy import sparse
+from scipy.special import softmax
+from sklearn.linear_model import LogisticRegression
 
+from nova.errors.fast_features import CompiledFeatures
 from nova.errors.masking import MASK_TOKENS
 from nova.errors.parameters import extract_parameters
 from nova.errors.storage import load_model, model_path
@@ -90,7 +95,9 @@ class ErrorClassifier:
         self._pipeline = artefact["pipeline"]
         self.threshold = float(artefact["unknown_threshold"])
         self._columns = [CATEGORIES.index(label) for label in self._pipeline.classes_]
-        self._word_columns = _informative_word_columns(self._pipeline)
+        self._features = CompiledFeatures(self._pipeline)
+        self._word_mask = np.zeros(self._features.n_features, dtype=bool)
+        self._word_mask[_informative_word_columns(self._pipeline)] = True
 
     @classmethod
     def load(cls, path: Path | None = None) -> ErrorClassifier:
@@ -105,14 +112,32 @@ class ErrorClassifier:
         if not records:
             return []
 
-        features = self._pipeline[:-1].transform(records)
+        features = self._features.transform(records)
         probabilities = np.zeros((len(records), len(CATEGORIES)))
-        probabilities[:, self._columns] = self._pipeline[-1].predict_proba(features)
-        known_words = features[:, self._word_columns].getnnz(axis=1) > 0
+        probabilities[:, self._columns] = self._predict_proba(features)
+        known_words = self._has_known_words(features)
         return [
             self._decide(record, row, bool(words))
             for record, row, words in zip(records, probabilities, known_words, strict=True)
         ]
+
+    def _predict_proba(self, features: sparse.csr_matrix) -> np.ndarray:
+        model = self._pipeline[-1]
+        if isinstance(model, LogisticRegression):
+            # Multinomial logistic regression's probabilities are the softmax of its
+            # decision function. Computing it here skips scikit-learn's per-call input
+            # validation, because that costs more than the prediction for one message.
+            return softmax(features @ model.coef_.T + model.intercept_, axis=1)
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            probabilities: np.ndarray = model.predict_proba(features)
+        return probabilities
+
+    def _has_known_words(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Return, per row, whether a message word seen in training (not a mask token) occurs."""
+        rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
+        known = np.zeros(features.shape[0], dtype=bool)
+        known[rows[self._word_mask[features.indices]]] = True
+        return known
 
     def _decide(
         self, record: Mapping[str, Any], probabilities: np.ndarray, known_words: bool

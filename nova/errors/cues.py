@@ -1,105 +1,51 @@
 """Keyword cues: phrases that point to a category whatever the provider's wording.
 
-The cues serve twice: as extra features of the trained classifier, so phrases learned from
-one provider carry over to providers it has not seen, and on their own as the keyword-rule
+The phrases are data in ``cues.json`` beside this module, grouped in families that name
+their source (the taxonomy's definitions and anchor codes, HTTP reason phrases, OAuth error
+codes, system error names). They serve twice: as extra features of the trained classifier,
+so a phrase carries over to providers it has not seen, and on their own as the keyword-rule
 baseline in ``benchmarks/error_eval.py``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
+from typing import Any
 
-__all__ = ["CUES", "cue_tokens", "keyword_category"]
+from nova.errors.taxonomy import CATEGORIES
 
-_PATTERNS: dict[str, str] = {
-    "invalid_credentials": (
-        r"invalid[ _](api[ _])?key|invalid[ _]auth|not[ _]authed|bad credentials"
-        r"|authentication failed|couldn't authenticate|\bauthenticate\b"
-        r"|incorrect (username|password)|invalid (username|password)|invalid[ _]client"
-        r"|api key|token[ _]revoked|unauthenticated|invalid token|invalid credentials"
-        r"|credentials (not found|missing)|account[ _](inactive|disabled|locked)"
-        r"|user (locked|disabled)|password (is )?expired|wrong password"
-    ),
-    "token_expired": (
-        r"(token|session|grant|code)s? (has |have )?(been )?expired|expired[ _](token"
-        r"|session|authentication)|invalid[ _]grant|refresh[ _]token"
-        r"|session (is )?(not valid|invalid|expired)|invalid session|lifetime validation"
-        r"|re-?authori[sz]|already redeemed|fresh (auth )?token|expired \d* ?second"
-        r"|token (has )?expired|credential refresh"
-    ),
-    "insufficient_permissions": (
-        r"permission|not permitted|not authori[sz]ed to|access[ _]denied|forbidden"
-        r"|insufficient|missing[ _]scope|\bscopes?\b|not allowed to|\black|privilege"
-        r"|\broles?\b|consent|policy|restricted"
-    ),
-    "rate_limited": (
-        r"rate[ _-]?limit|ratelimited|too many requests|throttl|slow down|retry-after"
-        r"|retry after|per (second|minute)|secondly|concurren|burst|\b429\b"
-    ),
-    "quota_exceeded": (
-        r"quota|daily|per day|\b24 ?h|exhausted|storage|\bseats?\b|\bplan\b|upgrade"
-        r"|payment|maximum number|max limit|limit (reached|exceeded)|exceeded (its|the"
-        r"|their) limit"
-    ),
-    "not_found": (
-        r"not[ _]found|does not exist|doesn't exist|no such|could not be (found"
-        r"|discovered)|\bdeleted\b|\bgone\b|resource[ _]missing|unknown (user|channel"
-        r"|record)|\b404\b"
-    ),
-    "validation_error": (
-        r"invalid|\brequired\b|must (be|provide)|malformed|not valid|format|bad request"
-        r"|missing (a )?(required )?(parameter|argument|field|value)|unprocessable"
-        r"|validation|too (long|short)|out of range|well-formed|not a valid|cannot be"
-    ),
-    "duplicate_record": (
-        r"already[ _](exists|in|taken|been|active)|duplicate|name[ _]taken|same value"
-        r"|unique|existing id"
-    ),
-    "conflict": (
-        r"conflict|\block|etag|precondition|modified|archived|concurren|idempoten"
-        r"|current (state|status)|inactive|suspended|disabled"
-    ),
-    "payload_too_large": (
-        r"too (large|long|big)|max(imum)? (file |stream |query )?(size|length)"
-        r"|size exceeded|entity too large|payload|\b41[34]\b|too much data"
-        r"|too many (attachments|items|terms)|uri too|exceeds? (the )?max"
-    ),
-    "timeout": (
-        r"timed? ?out|timeout|deadline|etimedout|esockettimedout|\b504\b|gateway time"
-        r"|no response|\b52[24]\b"
-    ),
-    "network_error": (
-        r"connection (refused|reset|closed|aborted)|econnrefused|econnreset|enotfound"
-        r"|eai_again|getaddrinfo|name resolution|name or service|\bdns\b|\bssl\b|\btls\b"
-        r"|certificate|handshake|disconnected|unreachable|broken pipe|epipe|peer closed"
-        r"|protocol ?error|connect ?error|network|socket"
-    ),
-    "provider_unavailable": (
-        r"internal[ _](server[ _])?error|unavailable|bad gateway|server[ -]side"
-        r"|server error|maintenance|temporar|backend ?error|outage|read[ -]only"
-        r"|try again later|\b50[0-3]\b|fatal[ _]error"
-    ),
-    "configuration_error": (
-        r"not enabled|disabled for|not supported|unsupported|deprecated|method not allowed"
-        r"|endpoint|api version|base url|misconfigur|not configured|not installed|regist"
-        r"|tenant|redirect|token type|live mode|test mode|subdomain|protocol|feature"
-    ),
-    "mapping_error": (
-        r"no such column|property .{0,40}(does not|doesn't) exist|unknown field"
-        r"|unrecognized field|field mapping|\bmaps?\b|mapping|source path|sobject type"
-        r"|not a (field|property)|wrong type|incorrect field type"
-    ),
-    "unknown": (
-        r"unexpected|something went wrong|unknown error|unhandled|exception\b|nonetype"
-        r"|undefined|nullpointer|null pointer|panic|traceback|\bgeneric\b|unspecified|oops"
-        r"|\bfailed\.$"
-    ),
-}
+__all__ = ["CUES", "CUE_FAMILIES", "cue_tokens", "keyword_category"]
 
-# The patterns are lower case and run on lower-cased text: re.IGNORECASE makes these long
-# alternations about five times slower.
+
+def _load_families() -> dict[str, dict[str, Any]]:
+    text = resources.files(__package__).joinpath("cues.json").read_text(encoding="utf-8")
+    families: dict[str, dict[str, Any]] = json.loads(text)["families"]
+    for family, entry in families.items():
+        unknown = set(entry["cues"]) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"cues.json family {family!r} names unknown categories {unknown}")
+    return families
+
+
+CUE_FAMILIES: dict[str, dict[str, Any]] = _load_families()
+"""The cue families of ``cues.json``: ``source`` and ``cues`` (category -> regexes)."""
+
+
+def _category_pattern(category: str) -> re.Pattern[str] | None:
+    phrases = [
+        phrase for entry in CUE_FAMILIES.values() for phrase in entry["cues"].get(category, [])
+    ]
+    return re.compile("|".join(f"(?:{phrase})" for phrase in phrases)) if phrases else None
+
+
+# The patterns are lower case and run on lower-cased text, because re.IGNORECASE makes
+# these long alternations several times slower.
 CUES: dict[str, re.Pattern[str]] = {
-    category: re.compile(pattern) for category, pattern in _PATTERNS.items()
+    category: pattern
+    for category in CATEGORIES
+    if (pattern := _category_pattern(category)) is not None
 }
 
 

@@ -12,6 +12,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, brier_score_loss, confusion_matrix, f1_score
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 from sklearn.pipeline import Pipeline
+from sklearn.utils.parallel import Parallel, delayed
 
 from nova.errors.dataset import ErrorExample, provider_group
 from nova.errors.taxonomy import CATEGORIES
@@ -22,6 +23,7 @@ __all__ = [
     "choose_threshold",
     "expected_calibration_error",
     "grouped_predictions",
+    "held_out_predictions",
     "score",
 ]
 
@@ -37,6 +39,7 @@ class GroupedPredictions:
     probabilities: np.ndarray
     """Shape (n_examples, len(CATEGORIES)), columns in CATEGORIES order."""
     folds: int
+    """Cross-validation folds behind the predictions; 0 for one model scored on held-out data."""
 
     @property
     def predicted(self) -> list[str]:
@@ -55,31 +58,55 @@ def _aligned(model: Pipeline, probabilities: np.ndarray) -> np.ndarray:
     return aligned
 
 
+def _fit_and_predict(
+    model: Pipeline,
+    records: Sequence[dict[str, Any]],
+    labels: Sequence[str],
+    train_index: np.ndarray,
+    test_index: np.ndarray,
+) -> np.ndarray:
+    model.fit([records[i] for i in train_index], [labels[i] for i in train_index])
+    return _aligned(model, model.predict_proba([records[i] for i in test_index]))
+
+
 def grouped_predictions(
     make_model: Callable[[], Pipeline],
     examples: Sequence[ErrorExample],
     *,
     folds: int | None = None,
+    n_jobs: int | None = None,
 ) -> GroupedPredictions:
     """Fit one model per fold and predict the held-out provider groups.
 
     ``folds=None`` holds out one group at a time; an integer uses GroupKFold with that many
-    folds. A provider group is never in a fold's training and test data at once.
+    folds. A provider group is never in a fold's training and test data at once. ``n_jobs``
+    fits folds in parallel processes (joblib's meaning; None runs them one after another).
     """
     records = [example.as_record() for example in examples]
     labels = [example.category for example in examples]
     groups = [provider_group(example) for example in examples]
     splitter = LeaveOneGroupOut() if folds is None else GroupKFold(n_splits=folds)
+    splits = list(splitter.split(records, labels, groups))
 
+    fold_probabilities = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_and_predict)(clone(make_model()), records, labels, train, test)
+        for train, test in splits
+    )
     probabilities = np.zeros((len(examples), len(CATEGORIES)))
-    fold_count = 0
-    for train_index, test_index in splitter.split(records, labels, groups):
-        model = clone(make_model())
-        model.fit([records[i] for i in train_index], [labels[i] for i in train_index])
-        predicted = model.predict_proba([records[i] for i in test_index])
-        probabilities[test_index] = _aligned(model, predicted)
-        fold_count += 1
-    return GroupedPredictions(labels, groups, probabilities, fold_count)
+    for (_, test_index), predicted in zip(splits, fold_probabilities, strict=True):
+        probabilities[test_index] = predicted
+    return GroupedPredictions(labels, groups, probabilities, len(splits))
+
+
+def held_out_predictions(model: Pipeline, examples: Sequence[ErrorExample]) -> GroupedPredictions:
+    """Predict examples that a fitted model never saw, such as the frozen test groups."""
+    probabilities = model.predict_proba([example.as_record() for example in examples])
+    return GroupedPredictions(
+        labels=[example.category for example in examples],
+        groups=[provider_group(example) for example in examples],
+        probabilities=_aligned(model, probabilities),
+        folds=0,
+    )
 
 
 def apply_threshold(
@@ -140,6 +167,7 @@ def score(predictions: GroupedPredictions, threshold: float) -> dict[str, Any]:
     per_category = f1_score(
         predictions.labels, predicted, labels=labels, average=None, zero_division=0
     )
+    present = sorted(set(predictions.labels), key=labels.index)
     answered = predictions.confidence >= threshold
     correct = np.array(predictions.predicted) == np.array(predictions.labels)
     return {
@@ -155,6 +183,11 @@ def score(predictions: GroupedPredictions, threshold: float) -> dict[str, Any]:
                 )
             ),
             4,
+        ),
+        # Macro-F1 over the categories that occur in the scored rows: a held-out set that
+        # lacks a category would otherwise count it as F1 0 ("macro_f1" above does).
+        "macro_f1_present_categories": round(
+            float(np.mean([per_category[labels.index(label)] for label in present])), 4
         ),
         "f1_per_category": {
             label: round(float(value), 4) for label, value in zip(labels, per_category, strict=True)

@@ -48,10 +48,13 @@ def code_tokens(error_code: object) -> str:
     return " ".join(words)
 
 
-def status_tokens(http_status: object) -> str:
-    """Describe an HTTP status as tokens: the exact code and its class (``s429 s4xx``)."""
+def status_tokens(http_status: object, *, missing: str = "snone") -> str:
+    """Describe an HTTP status as tokens: the exact code and its class (``s429 s4xx``).
+
+    A missing status becomes ``missing`` (an empty string adds no feature).
+    """
     if http_status is None or http_status == "":
-        return "snone"
+        return missing
     status = int(str(http_status))
     # Slack and other RPC-style APIs report failures inside a 200 response.
     return f"s{status} s{status // 100}xx"
@@ -61,17 +64,27 @@ def _provider_token(provider: object) -> str:
     return "" if provider is None else str(provider).strip().lower()
 
 
-def prepare_records(records: Iterable[Mapping[str, Any]]) -> np.ndarray:
-    """Build the (n, 5) object array of feature columns, in COLUMNS order."""
+def prepare_records(
+    records: Iterable[Mapping[str, Any]],
+    missing_status: str = "snone",
+    code_in_message: bool = False,
+) -> np.ndarray:
+    """Build the (n, 5) object array of feature columns, in COLUMNS order.
+
+    ``missing_status`` is the status token of a record without an HTTP status.
+    ``code_in_message`` appends the error code's words to the masked message, so the
+    message n-grams learn ``rate_limit_exceeded`` and "rate limit exceeded" as one.
+    """
     rows = []
     for record in records:
         message = str(record.get("message") or "")
         code = code_tokens(record.get("error_code"))
+        masked = mask_message(message)
         rows.append(
             (
-                mask_message(message),
+                f"{masked} {code}" if code_in_message and code else masked,
                 code,
-                status_tokens(record.get("http_status")),
+                status_tokens(record.get("http_status"), missing=missing_status),
                 _provider_token(record.get("provider")),
                 cue_tokens(f"{message} {code}"),
             )

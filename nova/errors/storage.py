@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def save_model(artefact: dict[str, Any], directory: Path) -> Path:
     """Write the artefact (pipeline plus metadata) to ``directory`` and return its path."""
     directory.mkdir(parents=True, exist_ok=True)
     path = model_path(directory)
-    skops.io.dump(artefact, path)
+    skops.io.dump(artefact, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     return path
 
 

@@ -12,6 +12,7 @@ import skops.io
 import nova
 from nova.errors import ErrorClassifier, ModelNotFoundError
 from nova.errors.dataset import load_examples
+from nova.errors.split import load_split, split_examples
 from nova.errors.storage import METRICS_FILENAME, TRUSTED_TYPES, model_path, models_dir
 from nova.errors.train import dataset_fingerprint, training_fit
 
@@ -402,9 +403,10 @@ def test_models_dir_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_committed_model_meets_recorded_metrics() -> None:
     metrics = json.loads((models_dir() / METRICS_FILENAME).read_text())
     examples = load_examples()
+    development, _ = split_examples(examples, load_split())
     artefact = skops.io.load(model_path(), trusted=TRUSTED_TYPES)
 
-    fit = training_fit(artefact["pipeline"], examples, artefact["unknown_threshold"])
+    fit = training_fit(artefact["pipeline"], development, artefact["unknown_threshold"])
 
     assert metrics["dataset"]["sha256"] == dataset_fingerprint(examples)
     assert metrics["unknown_threshold"] == artefact["unknown_threshold"]
@@ -413,9 +415,20 @@ def test_committed_model_meets_recorded_metrics() -> None:
 
 def test_recorded_grouped_figures_are_complete() -> None:
     metrics = json.loads((models_dir() / METRICS_FILENAME).read_text())
+    development = metrics["dataset"]["development"]
 
     assert metrics["setting"] == "full"
-    assert metrics["split"] == "leave one provider group out"
-    assert metrics["folds"] == metrics["dataset"]["provider_groups"]
+    assert metrics["split"] == "leave one development provider group out"
+    assert metrics["folds"] == development["provider_groups"]
     assert set(metrics["grouped_cv"]["f1_per_category"]) == set(nova.CATEGORIES)
     assert 0.0 < metrics["grouped_cv"]["macro_f1"] <= 1.0
+
+
+def test_recorded_frozen_figures_are_complete() -> None:
+    metrics = json.loads((models_dir() / METRICS_FILENAME).read_text())
+    frozen = metrics["dataset"]["frozen_test"]
+
+    assert frozen["examples"] == load_split().frozen_rows
+    assert set(metrics["frozen_test"]["f1_per_category"]) == set(nova.CATEGORIES)
+    assert 0.0 < metrics["frozen_test"]["macro_f1"] <= 1.0
+    assert 0.0 < metrics["frozen_test_without_threshold"]["macro_f1"] <= 1.0

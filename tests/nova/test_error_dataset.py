@@ -73,7 +73,7 @@ def test_no_id_twice_across_files() -> None:
 
 
 def test_every_category_present(examples: list[ErrorExample]) -> None:
-    development, frozen = split_examples(examples, load_split())
+    development, _ = split_examples(examples, load_split())
 
     assert {example.category for example in examples} == set(CATEGORIES)
     assert {example.category for example in development} == set(CATEGORIES)
