@@ -11,13 +11,14 @@ id 0 names the API key's own user. BambooHR puts the reason for an error in the
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 import httpx
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from synctoscale.connectors.base import ConnectorError, Identity
+from synctoscale.connectors.base import ConnectorError, FailureKind, Identity
 from synctoscale.connectors.http import (
     HttpConnector,
     invalid_input,
@@ -42,14 +43,17 @@ DEFAULT_FIELDS = (
 )
 
 
+# The subdomain becomes a URL path segment, so it is limited to one DNS host label.
+SUBDOMAIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+
+
 class BambooHRCredentials(BaseModel):
     """An API key and the company subdomain (``acme`` for ``acme.bamboohr.com``)."""
 
     model_config = ConfigDict(extra="forbid")
 
     api_key: str = Field(min_length=1, max_length=200)
-    # The subdomain becomes a URL path segment, so it is limited to what a host label holds.
-    subdomain: str = Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+    subdomain: str = Field(pattern=SUBDOMAIN_PATTERN)
 
 
 def _split_commas(value: Any) -> Any:
@@ -124,8 +128,16 @@ class BambooHRConnector(HttpConnector):
 
     @property
     def company_path(self) -> str:
+        """Return ``/<subdomain>/v1``, after checking the subdomain is one host label."""
         subdomain = self.credentials.get("subdomain", "")
-        BambooHRCredentials.model_validate({"api_key": "-", "subdomain": subdomain})
+        if not re.fullmatch(SUBDOMAIN_PATTERN, subdomain):
+            raise ConnectorError(
+                "invalid_subdomain",
+                "The BambooHR subdomain in the connection's credentials is missing or not a "
+                "host name label; store the company's subdomain, such as acme for "
+                "acme.bamboohr.com.",
+                kind=FailureKind.INVALID_CREDENTIALS,
+            )
         return f"/{subdomain}/v1"
 
     def identify(self) -> Identity:

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -59,8 +60,7 @@ async def read_body(request: Request) -> dict[str, Any] | None:
     if not raw.strip():
         return {}
     if "application/x-www-form-urlencoded" in request.headers.get("content-type", ""):
-        form = await request.form()
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+        return dict(parse_qsl(raw.decode("utf-8", errors="replace")))
     try:
         body = json.loads(raw)
     except ValueError:
