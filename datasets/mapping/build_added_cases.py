@@ -577,7 +577,7 @@ PAIRS: list[tuple[str, str, dict[str, str | None]]] = [
         "city": None, "country": None, "message": "notes",
     }),
     ("slack_user", "okta_user", {
-        "login": "profile.email", "email": None, "firstName": "profile.first_name",
+        "login": None, "email": "profile.email", "firstName": "profile.first_name",
         "lastName": "profile.last_name", "displayName": "profile.real_name",
         "nickName": "profile.display_name", "title": "profile.title",
         "primaryPhone": "profile.phone", "timezone": "tz", "department": None,
@@ -639,13 +639,13 @@ PAIRS: list[tuple[str, str, dict[str, str | None]]] = [
         "lastname": "merge_fields.LNAME", "phone": "merge_fields.PHONE",
         "address": "merge_fields.ADDRESS", "lastmodifieddate": "last_changed",
         "createdate": "timestamp_signup", "hs_email_optout": None, "company": None,
-        "jobtitle": None, "city": None, "country": None, "website": None,
+        "jobtitle": None, "city": None, "country": "location.country_code", "website": None,
     }),
     ("intercom_contact", "hubspot_contact", {
         "email": "email", "phone": "phone", "hs_object_id": None, "firstname": None,
         "lastname": None, "city": "location.city", "state": "location.region",
         "country": "location.country", "createdate": "created_at",
-        "lastmodifieddate": "updated_at", "hubspot_owner_id": None,
+        "lastmodifieddate": "updated_at", "hubspot_owner_id": "owner_id",
         "hs_email_optout": "unsubscribed_from_emails", "company": None, "jobtitle": None,
         "lifecyclestage": None,
     }),
@@ -688,7 +688,7 @@ PAIRS: list[tuple[str, str, dict[str, str | None]]] = [
         "userPrincipalName": None, "preferredLanguage": None, "birthday": None,
     }),
     ("hibob_employee", "okta_user", {
-        "login": "email", "email": None, "secondEmail": "home.privateEmail",
+        "login": None, "email": "email", "secondEmail": "home.privateEmail",
         "firstName": "firstName", "lastName": "surname", "displayName": "displayName",
         "department": "work.department", "manager": "work.reportsTo.displayName",
         "managerId": "work.manager", "mobilePhone": "work.workMobile",
@@ -696,8 +696,8 @@ PAIRS: list[tuple[str, str, dict[str, str | None]]] = [
         "city": None, "countryCode": None, "organization": None, "nickName": None,
     }),
     ("hibob_employee", "scim_user", {
-        "userName": "email", "name.givenName": "firstName", "name.familyName": "surname",
-        "displayName": "displayName", 'emails[type eq "work"].value': None,
+        "userName": None, "name.givenName": "firstName", "name.familyName": "surname",
+        "displayName": "displayName", 'emails[type eq "work"].value': "email",
         'phoneNumbers[type eq "work"].value': "work.workPhone",
         'phoneNumbers[type eq "mobile"].value': "work.workMobile",
         ENT + "department": "work.department", ENT + "manager.value": "work.manager",
@@ -793,7 +793,34 @@ PAIRS: list[tuple[str, str, dict[str, str | None]]] = [
         "merge_fields.LNAME": "Last_Name", "merge_fields.PHONE": "Phone",
         "merge_fields.BIRTHDAY": "Date_of_Birth", "full_name": "Full_Name",
         "status": None, "language": None, "vip": None, "tags": None,
-        "merge_fields.ADDRESS": None, "location.country_code": None,
+        "merge_fields.ADDRESS": None, "location.country_code": "Mailing_Country",
+    }),
+]
+
+
+# Exports often lack a field: these pairs drop the email column from a real schema, so the
+# labels teach that consent and opt-out flags never stand in for an email address. They share
+# their system pair with the full version, so evaluation keeps both on the same side of a split.
+DERIVED: list[tuple[str, str, list[str], dict[str, str | None]]] = [
+    ("shopify_customer", "hubspot_contact", ["email"], {
+        "email": None, "firstname": "first_name", "lastname": "last_name", "phone": "phone",
+        "hs_email_optout": None, "createdate": "created_at", "company": "default_address.company",
+    }),
+    ("salesforce_contact", "hubspot_contact", ["Email"], {
+        "email": None, "firstname": "FirstName", "lastname": "LastName",
+        "hs_email_optout": "HasOptedOutOfEmail", "phone": "Phone", "jobtitle": "Title",
+    }),
+    ("zoho_contact", "mailchimp_member", ["Email", "Secondary_Email"], {
+        "email_address": None, "merge_fields.FNAME": "First_Name",
+        "merge_fields.LNAME": "Last_Name", "status": None, "merge_fields.PHONE": "Phone",
+    }),
+    ("intercom_contact", "zendesk_user", ["email", "email_domain"], {
+        "email": None, "name": "name", "phone": "phone", "verified": None,
+        "external_id": "external_id",
+    }),
+    ("mailchimp_member", "hubspot_contact", ["email_address"], {
+        "email": None, "firstname": "merge_fields.FNAME", "lastname": "merge_fields.LNAME",
+        "hs_email_optout": None, "phone": "merge_fields.PHONE",
     }),
 ]
 
@@ -828,9 +855,10 @@ def system_provenance(name: str, public: dict[str, dict]) -> str:
     return part.split(": ", 1)[1]
 
 
-def build_case(index: int, pair: tuple, public: dict[str, dict]) -> dict:
+def build_case(index: int, pair: tuple, public: dict[str, dict], dropped: tuple[str, ...] = (),
+               prefix: str = "a") -> dict:
     source, target, mapping = pair
-    source_fields = system_fields(source, public)
+    source_fields = [f for f in system_fields(source, public) if f["name"] not in dropped]
     target_types = {field["name"]: field["type"] for field in system_fields(target, public)}
 
     source_names = {field["name"] for field in source_fields}
@@ -840,15 +868,16 @@ def build_case(index: int, pair: tuple, public: dict[str, dict]) -> dict:
         if source_name is not None and source_name not in source_names:
             raise ValueError(f"{source}->{target}: unknown source field {source_name!r}")
 
+    note = f" (derived: {', '.join(dropped)} removed from the source)" if dropped else ""
     return {
-        "id": f"a{index:02d}-{source}--{target}",
+        "id": f"{prefix}{index:02d}-{source}--{target}",
         "source_system": system_title(source),
         "target_system": system_title(target),
         "source_fields": source_fields,
         "target_fields": [{"name": name, "type": target_types[name]} for name in mapping],
         "mapping": mapping,
         "provenance": (
-            f"source field names: {system_provenance(source, public)} | "
+            f"source field names: {system_provenance(source, public)}{note} | "
             f"target field names: {system_provenance(target, public)} | "
             "types as documented or inferred; sample values invented; mapping labelled by hand "
             "(null = no single source field carries the target)"
@@ -859,6 +888,10 @@ def build_case(index: int, pair: tuple, public: dict[str, dict]) -> dict:
 def main() -> None:
     public = load_public_cases()
     cases = [build_case(index, pair, public) for index, pair in enumerate(PAIRS, start=1)]
+    cases += [
+        build_case(index, (source, target, mapping), public, tuple(dropped), prefix="d")
+        for index, (source, target, dropped, mapping) in enumerate(DERIVED, start=1)
+    ]
     with (HERE / "cases_added.jsonl").open("w", encoding="utf-8") as handle:
         for case in cases:
             handle.write(json.dumps(case, ensure_ascii=False) + "\n")

@@ -27,6 +27,11 @@ class MappingCase:
     target: tuple[Field, ...]
     mapping: dict[str, str | None]
 
+    @property
+    def system_pair(self) -> str:
+        """The source and target systems; evaluation never splits cases of one system pair."""
+        return f"{self.source_system} -> {self.target_system}"
+
 
 def dataset_dir() -> Path:
     """Return ``datasets/mapping`` at the repository root (it is not shipped in the wheel)."""

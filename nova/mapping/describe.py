@@ -93,14 +93,18 @@ def _content(tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
 
 
 def _concept(leaf: tuple[str, ...], context: tuple[str, ...], lexicon: Lexicon) -> str | None:
-    """Look the name up as a whole, then without qualifiers, then by its longest known suffix."""
+    """Look the name up as a whole, then without qualifiers, then by its longest known suffix.
+
+    Suffixes are two words or more, because a single trailing word such as ``name`` in
+    ``last_order_name`` tells too little about the field.
+    """
     unqualified = tuple(token for token in leaf if token not in lexicon.qualifiers)
     for phrase in ((*context, *leaf), leaf, unqualified):
         concept = lexicon.concept(phrase) if phrase else None
         if concept:
             return concept
 
-    for start in range(1, len(leaf)):
+    for start in range(1, len(leaf) - 1):
         concept = lexicon.concept(leaf[start:])
         if concept:
             return concept

@@ -67,8 +67,10 @@ NEUTRAL_VALUES: dict[str, float] = {
 _TYPE_ORDER = ("string", "integer", "number", "boolean", "date", "datetime", "time", "email",
                "phone", "url", "uuid", "any", "array", "object")
 _TEXTUAL = {"string", "email", "phone", "url", "uuid"}
+# Kinds close enough that one often stands for the other: Unix timestamps are integers, phone
+# numbers are sometimes stored as integers.
 _NEAR_KINDS = {frozenset({"date", "datetime"}), frozenset({"integer", "number"}),
-               frozenset({"datetime", "integer"})}
+               frozenset({"datetime", "integer"}), frozenset({"phone", "integer"})}
 _STRICT_KINDS = {"email", "phone", "url", "uuid", "date", "datetime", "time", "boolean",
                  "integer", "number"}
 
@@ -219,7 +221,8 @@ def _type_and_value_columns(targets, sources) -> dict[str, np.ndarray]:
                 match[t, s] = 1.0
             elif frozenset({kind, expected}) in _NEAR_KINDS:
                 match[t, s] = 0.5
-            elif expected in _STRICT_KINDS or kind in _STRICT_KINDS - {"integer", "number"}:
+            elif kind in _STRICT_KINDS and expected in _STRICT_KINDS:
+                # A plain string never conflicts: it may hold a value mapkit could not parse.
                 conflict[t, s] = 1.0
 
     has_samples = np.array([1.0 if d.value.kind is not None else 0.0 for d in sources],

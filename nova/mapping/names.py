@@ -28,8 +28,8 @@ _MIN_SPLIT_LENGTH = 6
 class FieldName:
     """A field name or path broken into word tokens.
 
-    ``leaf`` holds the tokens of the last path segment, ``context`` those of the segments before
-    it, and ``filters`` the words from SCIM value filters such as ``[type eq "work"]``.
+    ``leaf`` contains the tokens of the last path segment, ``context`` those of the segments
+    before it, and ``filters`` the words from SCIM value filters such as ``[type eq "work"]``.
     """
 
     raw: str
@@ -64,8 +64,8 @@ def split_run_together(word: str, vocabulary: Collection[str]) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _best_split(word: str, vocabulary: frozenset[str]) -> tuple[str, ...] | None:
-    # best[i] is the best split of word[:i]; ranked by piece count, then by the sum of squared
-    # piece lengths (so "first name" beats "firs tname").
+    # best[i] is the best split of word[:i]. Splits rank by piece count, then by the sum of
+    # squared piece lengths, so "first name" beats "firs tname".
     best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (len(word) + 1)
     best[0] = (0, 0, ())
     for end in range(2, len(word) + 1):
@@ -89,7 +89,7 @@ def parse_field_name(name: str, vocabulary: Collection[str] = ()) -> FieldName:
     context: list[str] = []
     if text.lower().startswith(_URN_PREFIX) and ":" in text:
         # A SCIM extension attribute: the part after the last colon is the attribute path. The
-        # URN before it names the schema and says nothing about the attribute, so it is dropped.
+        # URN before it names the schema, not the attribute, so it is dropped.
         _, text = text.rsplit(":", 1)
 
     filters: list[str] = []

@@ -1,9 +1,9 @@
 """Turn the inputs of ``suggest_mapping`` into flat lists of fields.
 
 A source is a list of field names, a list of field dicts (``name``, ``type``, ``samples``) or one
-sample record; a target is a list of names or field dicts, or a compact schema (a full JSON Schema
-is accepted too). Nested keys become dot paths (``name.givenName``), lists of objects become
-``key[0].sub`` paths.
+sample record. A target is a list of names or field dicts, or a compact schema (a full JSON
+Schema is accepted too). Nested keys become dot paths (``name.givenName``), and lists of objects
+become ``key[0].sub`` paths.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ VALUE_KINDS = ("email", "phone", "url", "uuid", "date", "datetime", "time", "boo
 
 @dataclass(frozen=True)
 class ValueProfile:
-    """What a field's samples look like: the kind, a date format, and how varied they are."""
+    """The profile of a field's samples: their kind, a date format, and how varied they are."""
 
     kind: str | None
     date_format: str | None = None
