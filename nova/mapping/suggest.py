@@ -18,6 +18,8 @@ from nova.mapping.sources import source_fields, target_fields
 __all__ = ["Candidate", "MappingSuggestion", "TargetSuggestion", "suggest_mapping"]
 
 CANDIDATE_LIMIT = 5
+# Candidates scoring below this are noise and are left out of the ranked list.
+CANDIDATE_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def suggest_mapping(
             score=score,
             auto_accept=s is not None and score >= model.auto_accept_threshold,
             candidates=tuple(Candidate(sources[i].field.name, _rounded(scores[t, i]))
-                             for i in ranked[t]),
+                             for i in ranked[t] if scores[t, i] >= CANDIDATE_FLOOR),
             explanation=tuple(explanations[t]),
             reason=_reason(t, chosen, scores, sources, explained[t][1], model),
         )
