@@ -1,0 +1,95 @@
+"""``POST /mapping/validate``: check a payload against an expected schema with mapkit."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+import mapkit
+from synctoscale.auth import Principal, current_principal
+from synctoscale.errors import ApiError
+from synctoscale.jsonbody import StrictJSONRoute
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["mapping"])
+
+
+class ValidateOptions(BaseModel):
+    """mapkit options; each is optional and keeps mapkit's default when left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    null_tokens: list[str] | None = Field(None, description="Strings read as null.")
+    default_region: str | None = Field(
+        None, description="ISO 3166 region for phone numbers written without a country code."
+    )
+    two_digit_year_pivot: int | None = Field(
+        None, ge=0, le=99, description="Two-digit years below this are 20YY, others 19YY."
+    )
+    decimal_comma: bool | None = Field(None, description="Read '1.234,56' as 1234.56.")
+    unexpected_fields: Literal["warn", "error", "ignore"] | None = None
+    include_got: bool | None = Field(None, description="False leaves input values out of issues.")
+
+
+class ValidateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    payload: dict[str, Any] = Field(description="The record to check, a JSON object.")
+    expected_schema: dict[str, Any] = Field(
+        description="A compact schema such as {'start_date': 'date'}, the long form or JSON Schema."
+    )
+    coerce: bool = Field(False, description="Accept values that convert without loss.")
+    options: ValidateOptions | None = None
+
+
+class IssueModel(BaseModel):
+    field: str
+    expected: str
+    code: str
+    got: Any = None
+    message: str
+    severity: Literal["error", "warning"]
+    suggestion: Any = None
+
+
+class ValidateResponse(BaseModel):
+    valid: bool
+    issues: list[IssueModel]
+    data: dict[str, Any]
+
+
+@router.post(
+    "/mapping/validate",
+    response_model=ValidateResponse,
+    summary="Validate a payload against an expected schema",
+)
+def validate_mapping(
+    request: ValidateRequest, principal: Annotated[Principal, Depends(current_principal)]
+) -> JSONResponse:
+    options = request.options.model_dump(exclude_none=True) if request.options else {}
+    validator = _compiled(_cache_key(request.expected_schema, request.coerce, options))
+
+    result = validator.validate(request.payload)
+    body = result.to_dict()
+    body.setdefault("data", result.data)
+    return JSONResponse(body)
+
+
+def _cache_key(schema: dict[str, Any], coerce: bool, options: dict[str, Any]) -> str:
+    return json.dumps([schema, coerce, options], sort_keys=True, separators=(",", ":"))
+
+
+@lru_cache(maxsize=256)
+def _compiled(key: str) -> Any:
+    """Compile a schema once per distinct (schema, coerce, options) and reuse it."""
+    schema, coerce, options = json.loads(key)
+    try:
+        return mapkit.compile(schema, coerce=coerce, **options)
+    except mapkit.SchemaError as exc:
+        field = f"expected_schema.{exc.path}" if exc.path else "expected_schema"
+        details = [{"field": field, "problem": exc.reason}]
+        raise ApiError(422, "invalid_schema", f"Invalid expected_schema: {exc}", details) from None

@@ -1,0 +1,70 @@
+"""Build the FastAPI application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from synctoscale import __version__
+from synctoscale.api import mapping, rate_limit
+from synctoscale.auth import Authenticator, AuthMiddleware
+from synctoscale.bodysize import BodySizeLimitMiddleware
+from synctoscale.errors import install_error_handlers
+from synctoscale.idempotency import IdempotencyMiddleware
+from synctoscale.ratelimit import RateLimitMiddleware, RateLimits
+from synctoscale.settings import Settings
+from synctoscale.store.db import Database
+
+logger = logging.getLogger(__name__)
+
+API_DESCRIPTION = (
+    "Validate and map integration payloads, run workflows against provider APIs and explain "
+    "their failures. Every request needs `Authorization: Bearer <project token>`."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the API for ``settings`` (default: read from the environment).
+
+    The database schema is migrated when the app starts, so a new data directory or an
+    empty PostgreSQL database works without a separate step.
+    """
+    settings = settings or Settings.from_env()
+    database = Database(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database.migrate()
+        logger.info("API started on database %s", database.url.render_as_string(hide_password=True))
+        yield
+        database.dispose()
+        logger.info("API stopped")
+
+    app = FastAPI(
+        title="SyncToScale API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.authenticator = Authenticator(database)
+    app.state.rate_limits = RateLimits(
+        settings.rate_limit_storage_url, settings.rate_limit, settings.token_rate_limit
+    )
+
+    # Middleware added last runs first: size check, authentication, rate limit, idempotency.
+    app.add_middleware(
+        IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
+    )
+    app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
+    app.add_middleware(AuthMiddleware, authenticator=app.state.authenticator)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+
+    app.include_router(mapping.router)
+    app.include_router(rate_limit.router)
+    return app

@@ -1,0 +1,170 @@
+"""The ``synctoscale`` command: run the service and manage projects, tokens and models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from synctoscale.settings import Settings, SettingsError
+from synctoscale.store import projects as project_store
+from synctoscale.store.db import Database
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return EXIT_USAGE
+
+    try:
+        return int(args.handler(args) or 0)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (LookupError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="synctoscale", description=__doc__)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="folder for the SQLite database, queue and bootstrap token "
+        "(default: $SYNCTOSCALE_DATA_DIR or ./data)",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = _command(commands, "serve", "run the HTTP API", _serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port to listen on")
+    serve.add_argument("--log-level", default="info", help="debug, info, warning or error")
+
+    _command(commands, "migrate", "upgrade the database schema to the newest version", _migrate)
+
+    projects = _group(commands, "projects", "manage projects")
+    create = _command(projects, "create", "create a project", _create_project)
+    create.add_argument("name")
+    _command(projects, "list", "list projects", _list_projects)
+
+    tokens = _group(commands, "tokens", "manage a project's API tokens")
+    create = _command(tokens, "create", "create a token and print it once", _create_token)
+    create.add_argument("project", help="project name")
+    create.add_argument("--label", default="", help="a note on who or what uses the token")
+    listing = _command(tokens, "list", "list a project's tokens (ids, never secrets)", _list_tokens)
+    listing.add_argument("project", help="project name")
+    revoke = _command(tokens, "revoke", "revoke a token so it is rejected", _revoke_token)
+    revoke.add_argument("token_id", help="the token's id, such as tok_1a2b3c4d5e6f")
+
+    nova = _group(commands, "nova", "train Nova's models")
+    train = _command(nova, "train", "retrain a model from datasets/ and save it", _train_nova)
+    train.add_argument("model", choices=["errors", "mapping"])
+    train.add_argument("--models-dir", type=Path, help="where to write (default: models/)")
+    train.add_argument("--quick", action="store_true", help="small setting, for smoke tests")
+    return parser
+
+
+SubCommands = argparse._SubParsersAction
+
+
+def _group(commands: SubCommands, name: str, help_text: str) -> SubCommands:
+    group = commands.add_parser(name, help=help_text, description=help_text)
+    return group.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+
+def _command(
+    commands: SubCommands,
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace], int | None],
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=help_text, description=help_text
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(data_dir=args.data_dir)
+
+
+def _database(settings: Settings) -> Database:
+    database = Database(settings.resolved_database_url)
+    database.migrate()
+    return database
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from synctoscale.server import serve
+
+    return serve(_settings(args), host=args.host, port=args.port, log_level=args.log_level)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    database = _database(_settings(args))
+    print(f"Database at {database.url.render_as_string(hide_password=True)} is up to date.")
+    return 0
+
+
+def _create_project(args: argparse.Namespace) -> int:
+    with _database(_settings(args)).session() as session:
+        project = project_store.create_project(session, args.name)
+        print(f"Created project {project.name!r} ({project.id}).")
+    return 0
+
+
+def _list_projects(args: argparse.Namespace) -> int:
+    with _database(_settings(args)).session() as session:
+        for project in project_store.list_projects(session):
+            print(f"{project.id}\t{project.name}\t{project.created_at.isoformat()}")
+    return 0
+
+
+def _create_token(args: argparse.Namespace) -> int:
+    with _database(_settings(args)).session() as session:
+        project = project_store.get_project_by_name(session, args.project)
+        row, token = project_store.create_token(session, project, label=args.label)
+
+    print(f"Created token {row.id} for project {args.project!r}. It is shown only this once:")
+    print(token)
+    return 0
+
+
+def _list_tokens(args: argparse.Namespace) -> int:
+    with _database(_settings(args)).session() as session:
+        project = project_store.get_project_by_name(session, args.project)
+        for row in project_store.list_tokens(session, project):
+            state = f"revoked {row.revoked_at.isoformat()}" if row.revoked_at else "active"
+            print(f"{row.id}\t{state}\t{row.label}")
+    return 0
+
+
+def _revoke_token(args: argparse.Namespace) -> int:
+    with _database(_settings(args)).session() as session:
+        row = project_store.revoke_token(session, args.token_id)
+        print(f"Revoked token {row.id}.")
+    return 0
+
+
+def _train_nova(args: argparse.Namespace) -> int:
+    if args.model == "errors":
+        from nova.errors.train import train_and_save
+    else:
+        from nova.mapping.train import train_and_save
+
+    metrics = train_and_save(args.models_dir, quick=args.quick)
+    print(json.dumps(metrics, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

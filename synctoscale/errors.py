@@ -1,0 +1,122 @@
+"""Render every error the API returns in one JSON shape.
+
+``{"error": {"code": ..., "message": ..., "details": ...}}``: ``code`` is a stable snake_case
+name a program can branch on, ``message`` a sentence for a person, ``details`` structured data
+(for a 422, one entry per invalid field).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ApiError", "error_body", "install_error_handlers"]
+
+_CODES_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+class ApiError(StarletteHTTPException):
+    """An error the API reports on purpose, with a stable code.
+
+    It subclasses Starlette's HTTPException so that FastAPI lets it pass through request-body
+    parsing unchanged.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code=status_code, detail=message, headers=headers)
+        self.code = code
+        self.message = message
+        self.details = details if details is not None else {}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _handle_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _handle_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _handle_unexpected_error)
+
+
+async def _handle_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if isinstance(exc, ApiError):
+        body = error_body(exc.code, exc.message, exc.details)
+    else:
+        code = _CODES_BY_STATUS.get(exc.status_code, "http_error")
+        body = error_body(code, _http_message(request, exc))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def _http_message(request: Request, exc: StarletteHTTPException) -> str:
+    if exc.status_code == 404:
+        return f"No resource at {request.url.path}."
+    if exc.status_code == 405:
+        return f"{request.method} is not allowed on {request.url.path}."
+    return str(exc.detail)
+
+
+async def _handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    details = [_describe_problem(error) for error in exc.errors()]
+
+    if any(error.get("type") == "json_invalid" for error in exc.errors()):
+        message = f"The request body is not valid JSON: {details[0]['problem']}"
+        return JSONResponse(error_body("invalid_json", message, details), status_code=400)
+
+    first = details[0]
+    message = f"Invalid request: {first['field'] or 'body'}: {first['problem']}"
+    if len(details) > 1:
+        message += f" ({len(details) - 1} more problem(s) in details)"
+    return JSONResponse(error_body("validation_error", message, details), status_code=422)
+
+
+def _describe_problem(error: dict[str, Any]) -> dict[str, Any]:
+    """Turn one pydantic error into ``{field, problem, type}`` with a dotted field path."""
+    location = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ""
+    for part in location:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        elif field:
+            field += f".{part}"
+        else:
+            field = str(part)
+
+    problem = str(error.get("msg", "invalid value"))
+    context = error.get("ctx") or {}
+    if error.get("type") == "json_invalid" and "error" in context:
+        problem = f"{context['error']} at character {location[0] if location else 0}"
+        field = ""
+    return {"field": field, "problem": problem, "type": error.get("type", "")}
+
+
+async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = error_body("internal_error", "The server failed to handle this request; it is logged.")
+    return JSONResponse(body, status_code=500)

@@ -1,0 +1,99 @@
+"""Every error leaves the API in the ``{"error": {code, message, details}}`` shape, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.synctoscale.conftest import LiveServer
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "message_part"),
+    [
+        (b'{"payload": {"a": 1', 400, "invalid_json", "not valid JSON"),
+        (b"\xff\xfe{}", 400, "invalid_json", "not"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "invalid_json", "nested too deeply"),
+        (b'{"payload": {"a": 1, "a": 2}, "expected_schema": {}}', 422, "duplicate_key", "'a'"),
+        (b'{"payload": {"a": NaN}, "expected_schema": {}}', 422, "invalid_number", "NaN"),
+        (
+            b'{"payload": {"a": -Infinity}, "expected_schema": {}}',
+            422,
+            "invalid_number",
+            "Infinity",
+        ),
+        (b'{"payload": {"a": 1e999}, "expected_schema": {}}', 422, "invalid_number", "1e999"),
+        (b'{"payload": {"a": 1}}', 422, "validation_error", "expected_schema"),
+        (b'{"payload": [1, 2], "expected_schema": {}}', 422, "validation_error", "payload"),
+        (b'{"payload": {}, "expected_schema": {}, "extra": 1}', 422, "validation_error", "extra"),
+    ],
+)
+def test_bad_body_gets_clear_4xx(
+    live_server: LiveServer, body: bytes, status: int, code: str, message_part: str
+) -> None:
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=JSON)
+
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert message_part in error["message"]
+    assert "Traceback" not in response.text
+
+
+def test_validation_error_details_name_field(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", json={"payload": "x", "expected_schema": {}})
+
+    details = response.json()["error"]["details"]
+    assert details[0]["field"] == "payload"
+    assert details[0]["problem"]
+
+
+def test_body_over_limit_is_413(live_server: LiveServer) -> None:
+    limit = live_server.settings.max_body_bytes
+    body = b'{"payload": {"note": "' + b"x" * limit + b'"}, "expected_schema": {}}'
+
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=JSON)
+
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large"
+    assert str(limit) in error["message"]
+
+
+def test_unknown_path_is_404_in_error_shape(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.get("/no/such/thing")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_405_in_error_shape(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.get("/mapping/validate")
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_chunked_body_over_limit_is_413(live_server: LiveServer) -> None:
+    """A body sent without Content-Length is counted as it arrives."""
+    limit = live_server.settings.max_body_bytes
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"payload": {"note": "'
+        for _ in range(limit // 65536 + 2):
+            yield b"x" * 65536
+        yield b'"}, "expected_schema": {}}'
+
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=chunks(), headers=JSON)
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
