@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from synctoscale import __version__
-from synctoscale.api import mapping, rate_limit
+from synctoscale.api import mapping, nova_mapping, rate_limit
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
 from synctoscale.errors import install_error_handlers
@@ -67,4 +67,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(mapping.router)
     app.include_router(rate_limit.router)
+    app.include_router(nova_mapping.router)
     return app

@@ -41,7 +41,7 @@ def dataset_dir() -> Path:
 def load_cases(directory: Path | None = None) -> list[MappingCase]:
     """Read every ``cases_*.jsonl`` file, in file-name order."""
     folder = directory or dataset_dir()
-    cases = []
+    cases: list[MappingCase] = []
     for path in sorted(folder.glob("cases_*.jsonl")):
         with path.open(encoding="utf-8") as handle:
             cases.extend(_case(json.loads(line)) for line in handle if line.strip())

@@ -182,7 +182,7 @@ def nested_predictions(
     predictions, auto_thresholds = [], []
     for held_out, case in enumerate(cases):
         others = [i for i, other in enumerate(cases) if other.system_pair != case.system_pair]
-        transform = _identity
+        transform: Callable[[np.ndarray], np.ndarray] = _identity
         if calibrate is not None:
             transform = calibrate(np.concatenate([raw_scores[i].ravel() for i in others]),
                                   np.concatenate([labels[i].ravel() for i in others]))

@@ -8,6 +8,7 @@ milliseconds rather than 2,400 Python-level comparisons.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -107,7 +108,7 @@ def pair_features(
     return np.stack([columns[name].ravel() for name in FEATURE_NAMES], axis=1)
 
 
-def _cdist(targets: list[str], sources: list[str], scorer: object) -> np.ndarray:
+def _cdist(targets: list[str], sources: list[str], scorer: Any) -> np.ndarray:
     return process.cdist(targets, sources, scorer=scorer, dtype=np.float32) / 100.0
 
 

@@ -63,8 +63,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         key: tuple(split_words(value)) for key, value in raw["abbreviations"].items()
     }
     vocabulary = set(raw["words"]) | set(abbreviations)
-    for words in abbreviations.values():
-        vocabulary.update(words)
+    for expansion in abbreviations.values():
+        vocabulary.update(expansion)
 
     # Phrases are indexed the way field names are normalised: abbreviations expanded, empty
     # expansions and stopwords dropped.

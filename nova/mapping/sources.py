@@ -32,7 +32,14 @@ _MAX_SAMPLES = 20
 
 
 class MappingInputError(ValueError):
-    """A source, target or samples argument that cannot be read as fields."""
+    """A source, target or samples argument that cannot be read as fields.
+
+    ``argument`` names the argument at fault: ``source``, ``target`` or ``samples``.
+    """
+
+    def __init__(self, message: str, argument: str = "") -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,22 @@ class Field:
 
 def source_fields(source: Any, samples: Any = None) -> list[Field]:
     """Read a source (names, field dicts or a sample record) and merge extra ``samples`` in."""
+    try:
+        fields = _read_source(source)
+    except MappingInputError as exc:
+        raise MappingInputError(str(exc), "source") from None
+    return _merge_samples(fields, samples) if samples is not None else fields
+
+
+def target_fields(target: Any) -> list[Field]:
+    """Read a target: field names, field dicts, a compact schema or a JSON Schema."""
+    try:
+        return _read_target(target)
+    except MappingInputError as exc:
+        raise MappingInputError(str(exc), "target") from None
+
+
+def _read_source(source: Any) -> list[Field]:
     if isinstance(source, Mapping):
         fields = _fields_from_record(source)
     elif isinstance(source, Sequence) and not isinstance(source, str | bytes):
@@ -57,11 +80,10 @@ def source_fields(source: Any, samples: Any = None) -> list[Field]:
         )
 
     _check_fields(fields, "source")
-    return _merge_samples(fields, samples) if samples is not None else fields
+    return fields
 
 
-def target_fields(target: Any) -> list[Field]:
-    """Read a target: field names, field dicts, a compact schema or a JSON Schema."""
+def _read_target(target: Any) -> list[Field]:
     if isinstance(target, Mapping):
         fields = _fields_from_schema(target)
     elif isinstance(target, Sequence) and not isinstance(target, str | bytes):
@@ -177,14 +199,16 @@ def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
             if not isinstance(record, Mapping):
                 raise MappingInputError(
                     f"samples[{index}] must be a sample record (a JSON object); "
-                    f"got {type(record).__name__}"
+                    f"got {type(record).__name__}",
+                    "samples",
                 )
             for field in _fields_from_record(record):
                 by_name.setdefault(field.name, []).extend(field.samples)
     else:
         raise MappingInputError(
             "samples must map source field names to lists of values, or be a list of sample "
-            f"records; got {type(samples).__name__}"
+            f"records; got {type(samples).__name__}",
+            "samples",
         )
 
     return [
