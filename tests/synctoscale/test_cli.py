@@ -97,7 +97,8 @@ def _serve_once(data_dir: Path, token: str | None = None) -> tuple[str, str]:
             json={"payload": {}, "expected_schema": {}},
             headers={"Authorization": f"Bearer {token}"},
         )
-        assert response.status_code != 401
+        assert response.status_code == 200
+        assert response.json()["valid"] is True
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)

@@ -1,0 +1,151 @@
+"""``POST /mapping/validate`` through a real server: the seed example and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.synctoscale.conftest import LiveServer
+
+SEED_REQUEST = {
+    "payload": {"first_name": "Jordan", "start_date": "12/01/2025"},
+    "expected_schema": {"first_name": "string", "start_date": "date"},
+}
+
+
+def validate(server: LiveServer, body: dict[str, Any]) -> Any:
+    with server.client() as client:
+        return client.post("/mapping/validate", json=body)
+
+
+def test_seed_example_gives_seed_response(live_server: LiveServer) -> None:
+    response = validate(live_server, SEED_REQUEST)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["valid"] is False
+    assert len(body["issues"]) == 1
+    issue = body["issues"][0]
+    assert issue["field"] == "start_date"
+    assert issue["expected"] == "YYYY-MM-DD"
+    assert issue["code"] == "ambiguous_date"
+    assert issue["suggestion"] == ["2025-12-01", "2025-01-12"]
+    assert issue["severity"] == "error"
+
+
+def test_declared_format_makes_seed_value_valid(live_server: LiveServer) -> None:
+    schema = {"first_name": "string", "start_date": {"type": "date", "format": "MM/DD/YYYY"}}
+
+    response = validate(live_server, {**SEED_REQUEST, "expected_schema": schema})
+
+    body = response.json()
+    assert body["valid"] is True
+    assert body["issues"] == []
+    assert body["data"] == {"first_name": "Jordan", "start_date": "2025-12-01"}
+
+
+def test_coerce_returns_canonical_data(live_server: LiveServer) -> None:
+    body = {
+        "payload": {"employee_id": "00417", "salary": "1,234.50", "active": "Yes", "age": "42"},
+        "expected_schema": {
+            "employee_id": "string",
+            "salary": "number",
+            "active": "boolean",
+            "age": "integer",
+        },
+        "coerce": True,
+    }
+
+    result = validate(live_server, body).json()
+
+    assert result["valid"] is True
+    assert result["data"] == {"employee_id": "00417", "salary": 1234.5, "active": True, "age": 42}
+
+
+def test_strict_mode_suggests_canonical_value(live_server: LiveServer) -> None:
+    body = {"payload": {"age": "42"}, "expected_schema": {"age": "integer"}}
+
+    issue = validate(live_server, body).json()["issues"][0]
+
+    assert issue["field"] == "age"
+    assert issue["code"] == "type_mismatch"
+    assert issue["suggestion"] == 42
+
+
+def test_options_reach_mapkit(live_server: LiveServer) -> None:
+    body = {
+        "payload": {"phone": "(201) 555-0143", "email": "ana@@example.com"},
+        "expected_schema": {"phone": "phone", "email": "email"},
+        "coerce": True,
+        "options": {"default_region": "US", "include_got": False},
+    }
+
+    result = validate(live_server, body).json()
+
+    assert result["data"]["phone"] == "+12015550143"
+    assert [issue["field"] for issue in result["issues"]] == ["email"]
+    assert "got" not in result["issues"][0]
+
+
+def test_large_integer_survives_exactly(live_server: LiveServer) -> None:
+    big = 2**53 + 1
+    with live_server.client() as client:
+        response = client.post(
+            "/mapping/validate",
+            content=f'{{"payload": {{"n": {big}}}, "expected_schema": {{"n": "integer"}}}}',
+            headers={"Content-Type": "application/json"},
+        )
+
+    assert response.json()["data"]["n"] == big
+    assert str(big) in response.text
+
+
+@pytest.mark.parametrize(
+    ("schema", "field"),
+    [
+        ({"start_date": "dat"}, "expected_schema.start_date"),
+        ({"start_date": {"type": "date", "format": "QQ/ZZ"}}, "expected_schema.start_date"),
+        ({"start_date": {"type": "date", "colour": "red"}}, "expected_schema.start_date"),
+    ],
+)
+def test_invalid_schema_is_422(live_server: LiveServer, schema: dict[str, Any], field: str) -> None:
+    response = validate(
+        live_server, {"payload": {"start_date": "2025-01-01"}, "expected_schema": schema}
+    )
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_schema"
+    assert error["details"][0]["field"].startswith(field)
+    assert error["details"][0]["problem"]
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"two_digit_year_pivot": 120}, "options.two_digit_year_pivot"),
+        ({"unexpected_fields": "explode"}, "options.unexpected_fields"),
+        ({"no_such_option": True}, "options.no_such_option"),
+    ],
+)
+def test_invalid_option_is_422(
+    live_server: LiveServer, options: dict[str, Any], field: str
+) -> None:
+    response = validate(live_server, {"payload": {}, "expected_schema": {}, "options": options})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == field
+
+
+def test_unexpected_field_is_warning(live_server: LiveServer) -> None:
+    body = {
+        "payload": {"first_name": "Ana", "fname": "Ana"},
+        "expected_schema": {"first_name": "string"},
+    }
+
+    result = validate(live_server, body).json()
+
+    assert result["valid"] is True
+    assert result["issues"][0]["code"] == "unexpected_field"
+    assert result["issues"][0]["severity"] == "warning"
