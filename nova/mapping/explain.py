@@ -129,6 +129,8 @@ def _type_detail(score: float, target: FieldDescription, source: FieldDescriptio
 def _value_detail(value: dict[str, float], target: FieldDescription,
                   source: FieldDescription) -> str:
     kind = source.value_kind
+    if source.value.date_format:
+        kind = f"{kind} ({source.value.date_format})"
     if value["value_conflict"]:
         return (f"'{source.field.name}' holds {kind} values but '{target.field.name}' expects "
                 f"{target.expected_kind}")

@@ -6,8 +6,6 @@ mapkit's ``infer_schema`` names the kind (``email``, ``date``, ``phone``, ...) a
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,78 +20,37 @@ VALUE_KINDS = ("email", "phone", "url", "uuid", "date", "datetime", "time", "boo
 
 @dataclass(frozen=True)
 class ValueProfile:
-    """The profile of a field's samples: their kind, a date format, and how varied they are."""
+    """The profile of a field's samples: their kind and, for dates, their format."""
 
     kind: str | None
     date_format: str | None = None
-    distinct_ratio: float = 0.0
 
 
 _EMPTY = ValueProfile(kind=None)
 
 
 def profile_values(samples: Sequence[Any]) -> ValueProfile:
-    """Profile sample values; fields without non-empty samples get ``kind=None``."""
+    """Profile sample values; fields without non-empty samples get ``kind=None``.
+
+    Samples that are all strings are read as text (``"36"`` is an integer, ``"true"`` a
+    boolean), as mapkit does for CSV columns.
+    """
     values = [value for value in samples if value is not None and value != ""]
     if not values:
         return _EMPTY
 
     kind = _infer_kind(values)
-    distinct_ratio = len({repr(value) for value in values}) / len(values)
-    date_format = _date_format(values) if kind in {"date", "datetime"} else None
-    return ValueProfile(kind=kind, date_format=date_format, distinct_ratio=distinct_ratio)
+    date_format = None
+    if kind in {"date", "datetime"}:
+        date_format = mapkit.detect_date_format([str(value) for value in values]).format
+    return ValueProfile(kind=kind, date_format=date_format)
 
 
 def _infer_kind(values: list[Any]) -> str:
-    if hasattr(mapkit, "infer_schema"):
-        schema = mapkit.infer_schema([{"value": value} for value in values])
-        spec = schema.get("value", "string")
-        if isinstance(spec, dict):
-            spec = spec.get("type", "string")
-        if isinstance(spec, list):
-            return "string"
-        kind = str(spec).rstrip("?")
-        return kind if kind in VALUE_KINDS else "string"
-    return _fallback_kind(values)
-
-
-def _date_format(values: list[Any]) -> str | None:
-    if not hasattr(mapkit, "detect_date_format"):
-        return None
-    guess = mapkit.detect_date_format([str(value) for value in values])
-    return getattr(guess, "format", None)
-
-
-# TODO: remove the fallback below once mapkit.infer_schema is on main; it only exists so the
-# value features can be trained and tested before then.
-_FALLBACK_PATTERNS = (
-    ("email", re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")),
-    ("url", re.compile(r"^https?://\S+$")),
-    ("uuid", re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")),
-    ("datetime", re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")),
-    ("date", re.compile(r"^\d{4}-\d{2}-\d{2}$")),
-    ("boolean", re.compile(r"^(true|false)$", re.IGNORECASE)),
-    ("integer", re.compile(r"^-?\d+$")),
-    ("number", re.compile(r"^-?\d+\.\d+$")),
-    ("phone", re.compile(r"^\+?[\d\s().-]{7,20}$")),
-)
-
-
-def _fallback_kind(values: list[Any]) -> str:
-    kinds = Counter(_fallback_value_kind(value) for value in values)
-    kind, count = kinds.most_common(1)[0]
-    return kind if count * 2 > len(values) else "string"
-
-
-def _fallback_value_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    text = str(value).strip()
-    for kind, pattern in _FALLBACK_PATTERNS:
-        if pattern.match(text):
-            return kind
-    return "string"
+    spec = mapkit.infer_schema([{"value": value} for value in values]).get("value", "string")
+    if isinstance(spec, dict):
+        spec = spec.get("type", "string")
+    if not isinstance(spec, str):
+        return "string"
+    kind = spec.rstrip("?")
+    return kind if kind in VALUE_KINDS else "string"
