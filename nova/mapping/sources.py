@@ -109,8 +109,8 @@ def _fields_from_list(items: Sequence[Any], role: str) -> list[Field]:
             fields.append(Field(item["name"], field_type, _sample_tuple(item.get("samples"))))
         else:
             raise MappingInputError(
-                f"{role}[{index}] must be a field name or an object with a string 'name'; "
-                f"got {item!r:.80}"
+                f"{role}[{index}] must be a field name or an object with a string 'name', "
+                f"not {item!r:.80}"
             )
     return fields
 
@@ -198,8 +198,8 @@ def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
         for index, record in enumerate(samples):
             if not isinstance(record, Mapping):
                 raise MappingInputError(
-                    f"samples[{index}] must be a sample record (a JSON object); "
-                    f"got {type(record).__name__}",
+                    f"samples[{index}] must be a sample record (a JSON object), "
+                    f"not {type(record).__name__}",
                     "samples",
                 )
             for field in _fields_from_record(record):

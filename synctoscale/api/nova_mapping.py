@@ -121,18 +121,18 @@ def suggest(
 
 
 def _one_of(request: SuggestRequest, first: str, second: str) -> tuple[str, Any]:
-    given = [name for name in (first, second) if getattr(request, name) is not None]
-    if len(given) != 1:
-        problem = (f"give either {first} or {second}, not both" if given
+    present = [name for name in (first, second) if getattr(request, name) is not None]
+    if len(present) != 1:
+        problem = (f"give either {first} or {second}, not both" if present
                    else f"{first} or {second} is required")
         raise ApiError(422, "validation_error", f"Invalid request: {problem}.",
                        [{"field": name, "problem": problem} for name in (first, second)])
 
-    value = getattr(request, given[0])
+    value = getattr(request, present[0])
     if isinstance(value, list):
         value = [item.model_dump(exclude_none=True) if isinstance(item, FieldObject) else item
                  for item in value]
-    return given[0], value
+    return present[0], value
 
 
 def _check_size(field: str, count: int, limit: int) -> None:

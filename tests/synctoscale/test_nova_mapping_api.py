@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from nova.mapping.model import MODELS_DIR_VARIABLE
 from tests.synctoscale.conftest import LiveServer
 
 PATH = "/nova/v1/mapping/suggest"
@@ -129,3 +131,16 @@ def test_suggest_needs_token(live_server: LiveServer) -> None:
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_missing_model_is_503(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch,
+                              tmp_path: Path) -> None:
+    monkeypatch.setenv(MODELS_DIR_VARIABLE, str(tmp_path))
+
+    with live_server.client() as client:
+        response = client.post(PATH, json={"source_fields": ["a"], "target_fields": ["b"]})
+
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "model_unavailable"
+    assert "synctoscale nova train mapping" in error["message"]
