@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nova.mapping.describe import describe_field
+from nova.mapping.describe import describe_fields
 from nova.mapping.features import pair_features
 from nova.mapping.lexicon import Lexicon
 from nova.mapping.sources import Field
@@ -67,8 +67,8 @@ def _case(row: dict) -> MappingCase:
 
 def case_rows(case: MappingCase, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
     """Return the feature matrix and 0/1 labels for every (target, source) pair of a case."""
-    targets = [describe_field(field, lexicon) for field in case.target]
-    sources = [describe_field(field, lexicon) for field in case.source]
+    targets = describe_fields(case.target, lexicon)
+    sources = describe_fields(case.source, lexicon)
     features = pair_features(targets, sources)
 
     labels = np.array(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nova.mapping.lexicon import Lexicon
 from nova.mapping.names import parse_field_name
 from nova.mapping.sources import Field
-from nova.mapping.values import ValueProfile, profile_values
+from nova.mapping.values import ValueProfile, profile_many, profile_values
 
-__all__ = ["FieldDescription", "describe_field"]
+__all__ = ["FieldDescription", "describe_field", "describe_fields"]
 
 # Declared types specific enough to say what values a field holds; "string" and "any" are not.
 SPECIFIC_TYPES = frozenset({
@@ -57,9 +59,50 @@ class FieldDescription:
         return declared if declared in SPECIFIC_TYPES else None
 
 
-def describe_field(field: Field, lexicon: Lexicon) -> FieldDescription:
-    """Normalise a field's name with the lexicon and profile its samples."""
-    name = parse_field_name(field.name, lexicon.vocabulary)
+def describe_fields(fields: Sequence[Field], lexicon: Lexicon) -> list[FieldDescription]:
+    """Describe many fields, profiling all their samples in one batch."""
+    values = profile_many([field.samples for field in fields])
+    return [describe_field(field, lexicon, value) for field, value in zip(fields, values,
+                                                                          strict=True)]
+
+
+def describe_field(field: Field, lexicon: Lexicon,
+                   value: ValueProfile | None = None) -> FieldDescription:
+    """Normalise a field's name with the lexicon and profile its samples (unless given)."""
+    name = _describe_name(field.name, lexicon)
+    expected = field.type if field.type in SPECIFIC_TYPES else None
+    if expected is None and name.concept is not None:
+        expected = lexicon.expected_kinds.get(name.concept)
+
+    return FieldDescription(
+        field=field,
+        tokens=name.tokens,
+        leaf=name.leaf,
+        context=name.context,
+        compact=name.compact,
+        concept=name.concept,
+        qualifiers=name.qualifiers,
+        modifiers=name.modifiers,
+        value=value if value is not None else profile_values(field.samples),
+        expected_kind=expected,
+    )
+
+
+@dataclass(frozen=True)
+class _NameDescription:
+    tokens: tuple[str, ...]
+    leaf: tuple[str, ...]
+    context: tuple[str, ...]
+    compact: str
+    concept: str | None
+    qualifiers: frozenset[str]
+    modifiers: frozenset[str]
+
+
+# Schemas repeat across requests, so the name half of a description is cached.
+@lru_cache(maxsize=16384)
+def _describe_name(raw_name: str, lexicon: Lexicon) -> _NameDescription:
+    name = parse_field_name(raw_name, lexicon.vocabulary)
     leaf = _content(lexicon.expand(name.leaf), lexicon)
     context = _content(lexicon.expand(name.context), lexicon)
     filters = _content(lexicon.expand(name.filters), lexicon)
@@ -69,22 +112,14 @@ def describe_field(field: Field, lexicon: Lexicon) -> FieldDescription:
         leaf, context = context or leaf, ()
 
     tokens = tuple(dict.fromkeys((*context, *filters, *leaf)))
-    concept = _concept(leaf, context, lexicon)
-    expected = field.type if field.type in SPECIFIC_TYPES else None
-    if expected is None and concept is not None:
-        expected = lexicon.expected_kinds.get(concept)
-
-    return FieldDescription(
-        field=field,
+    return _NameDescription(
         tokens=tokens,
         leaf=leaf,
         context=context,
-        compact=_NON_ALPHANUMERIC.sub("", field.name.rsplit(".", 1)[-1].lower()),
-        concept=concept,
+        compact=_NON_ALPHANUMERIC.sub("", raw_name.rsplit(".", 1)[-1].lower()),
+        concept=_concept(leaf, context, lexicon),
         qualifiers=lexicon.qualifier_groups(tokens),
         modifiers=frozenset(tokens) & lexicon.modifiers,
-        value=profile_values(field.samples),
-        expected_kind=expected,
     )
 
 

@@ -15,7 +15,7 @@ from sklearn.model_selection import GroupKFold
 
 from nova.mapping.assignment import assign
 from nova.mapping.dataset import MappingCase
-from nova.mapping.model import apply_vetoes, fit_booster, fit_calibrator
+from nova.mapping.model import booster_scores, fit_booster, fit_calibrator
 
 __all__ = [
     "CaseRows",
@@ -70,7 +70,7 @@ def out_of_pair_scores(
     raw = np.zeros(len(labels))
     for train, test in folds.split(features, labels, groups):
         booster = fit_booster(features[train], labels[train], quick=quick)
-        raw[test] = apply_vetoes(booster.predict_proba(features[test])[:, 1], features[test])
+        raw[test] = booster_scores(booster, features[test])
 
     return _split_by_case(raw, cases)
 

@@ -39,8 +39,12 @@ def explain_pairs(
     model: PairModel,
     features: np.ndarray,
     pairs: Sequence[tuple[FieldDescription, FieldDescription]],
+    scores: np.ndarray | None = None,
 ) -> list[list[Signal]]:
-    """Return the strongest signals, largest effect first, for each (target, source) row."""
+    """Return the strongest signals, largest effect first, for each (target, source) row.
+
+    ``scores`` are the rows' scores when the caller already has them.
+    """
     if len(pairs) == 0:
         return []
 
@@ -50,15 +54,16 @@ def explain_pairs(
         for name in FEATURE_GROUPS[group]:
             variants[offset::len(groups), _COLUMN[name]] = NEUTRAL_VALUES[name]
 
-    full = model.score(features)
+    full = model.score(features) if scores is None else scores
     without = model.score(variants).reshape(len(pairs), len(groups))
 
     explanations = []
     for row, (target, source) in enumerate(pairs):
         effects = full[row] - without[row]
         order = np.argsort(-np.abs(effects))
+        value = dict(zip(FEATURE_NAMES, features[row].tolist(), strict=True))
         signals = [
-            Signal(groups[i], float(effects[i]), _detail(groups[i], features[row], target, source))
+            Signal(groups[i], float(effects[i]), _detail(groups[i], value, target, source))
             for i in order[:_MAX_SIGNALS]
             if abs(effects[i]) >= _MIN_EFFECT
         ]
@@ -66,9 +71,8 @@ def explain_pairs(
     return explanations
 
 
-def _detail(group: str, row: np.ndarray, target: FieldDescription,
+def _detail(group: str, value: dict[str, float], target: FieldDescription,
             source: FieldDescription) -> str:
-    value = {name: float(row[_COLUMN[name]]) for name in FEATURE_NAMES}
     t, s = target.field.name, source.field.name
 
     if group == "name":

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Prefix
 
 from nova.mapping.describe import FieldDescription
 
@@ -22,7 +22,7 @@ FEATURE_NAMES = (
     "name_ratio",            # rapidfuzz ratio of the normalised names, 0..1
     "name_token_set",        # token_set_ratio of the normalised names
     "leaf_token_sort",       # token_sort_ratio of the last path segments
-    "leaf_partial",          # partial_ratio of the last path segments
+    "raw_prefix",            # shared prefix of the raw last segments / the shorter length
     "raw_jaro_winkler",      # Jaro-Winkler similarity of the raw last segments, letters only
     "token_jaccard",         # shared words / all words
     "token_overlap",         # shared words / words of the shorter name
@@ -46,7 +46,7 @@ FEATURE_NAMES = (
 )
 
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "name": ("name_ratio", "name_token_set", "leaf_token_sort", "leaf_partial",
+    "name": ("name_ratio", "name_token_set", "leaf_token_sort", "raw_prefix",
              "raw_jaro_winkler", "token_jaccard", "token_overlap", "exact_name"),
     "lexicon": ("canonical_jaccard", "concept_match", "concept_conflict"),
     "qualifiers": ("qualifier_match", "qualifier_conflict", "qualifier_one_side"),
@@ -117,15 +117,20 @@ def _fuzzy_columns(targets, sources) -> dict[str, np.ndarray]:
     source_text = [d.text for d in sources]
     target_leaf = [d.leaf_text for d in targets]
     source_leaf = [d.leaf_text for d in sources]
-    jaro = process.cdist(
-        [d.compact for d in targets], [d.compact for d in sources],
-        scorer=JaroWinkler.normalized_similarity, dtype=np.float32,
-    )
+    target_compact = [d.compact for d in targets]
+    source_compact = [d.compact for d in sources]
+    jaro = process.cdist(target_compact, source_compact,
+                         scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+    # Prefix.similarity is the length of the shared prefix: "dept" and "department" share 3.
+    prefix = process.cdist(target_compact, source_compact, scorer=Prefix.similarity,
+                           dtype=np.float32)
+    shorter = np.minimum.outer([len(text) for text in target_compact],
+                               [len(text) for text in source_compact])
     return {
         "name_ratio": _cdist(target_text, source_text, fuzz.ratio),
         "name_token_set": _cdist(target_text, source_text, fuzz.token_set_ratio),
         "leaf_token_sort": _cdist(target_leaf, source_leaf, fuzz.token_sort_ratio),
-        "leaf_partial": _cdist(target_leaf, source_leaf, fuzz.partial_ratio),
+        "raw_prefix": _safe_divide(prefix, shorter.astype(np.float32)),
         "raw_jaro_winkler": jaro,
         "exact_name": np.equal.outer(np.array(target_text, dtype=object),
                                      np.array(source_text, dtype=object)).astype(np.float32),
@@ -190,8 +195,8 @@ def _lexicon_columns(targets, sources) -> dict[str, np.ndarray]:
     shared = np.bitwise_and.outer(target_bits, source_bits)
     differing = np.bitwise_xor.outer(target_bits, source_bits)
     both_qualified = np.logical_and.outer(target_bits != 0, source_bits != 0)
-    one_side = np.vectorize(int.bit_count, otypes=[np.int64])(differing) if differing.size else \
-        differing
+    bit_counts = np.array([value.bit_count() for value in range(1 << len(groups))])
+    one_side = bit_counts[differing]
 
     return {
         "concept_match": same.astype(np.float32),
@@ -208,23 +213,10 @@ def _type_and_value_columns(targets, sources) -> dict[str, np.ndarray]:
     source_types = np.array([_TYPE_INDEX.get(_source_type(d), _TYPE_INDEX["any"])
                              for d in sources])
 
-    match = np.zeros((len(targets), len(sources)), dtype=np.float32)
-    conflict = np.zeros_like(match)
-    for t, target in enumerate(targets):
-        expected = target.expected_kind
-        if expected is None:
-            continue
-        for s, source in enumerate(sources):
-            kind = source.value_kind
-            if kind is None:
-                continue
-            if kind == expected:
-                match[t, s] = 1.0
-            elif frozenset({kind, expected}) in _NEAR_KINDS:
-                match[t, s] = 0.5
-            elif kind in _STRICT_KINDS and expected in _STRICT_KINDS:
-                # A plain string never conflicts: it may hold a value mapkit could not parse.
-                conflict[t, s] = 1.0
+    expected = np.array([_KIND_INDEX[d.expected_kind] for d in targets])
+    kinds = np.array([_KIND_INDEX[d.value_kind] for d in sources])
+    match = _VALUE_MATCH[np.ix_(expected, kinds)]
+    conflict = _VALUE_CONFLICT[np.ix_(expected, kinds)]
 
     has_samples = np.array([1.0 if d.value.kind is not None else 0.0 for d in sources],
                            dtype=np.float32)
@@ -234,6 +226,28 @@ def _type_and_value_columns(targets, sources) -> dict[str, np.ndarray]:
         "value_conflict": conflict,
         "has_samples": np.broadcast_to(has_samples, match.shape).copy(),
     }
+
+
+def _value_tables() -> tuple[dict[str | None, int], np.ndarray, np.ndarray]:
+    """Build lookup tables of value match and conflict, indexed by (expected kind, kind)."""
+    kinds: list[str | None] = [None, *_TYPE_ORDER]
+    match = np.zeros((len(kinds), len(kinds)), dtype=np.float32)
+    conflict = np.zeros_like(match)
+    for row, expected in enumerate(kinds):
+        for column, kind in enumerate(kinds):
+            if expected is None or kind is None:
+                continue
+            if kind == expected:
+                match[row, column] = 1.0
+            elif frozenset({kind, expected}) in _NEAR_KINDS:
+                match[row, column] = 0.5
+            elif kind in _STRICT_KINDS and expected in _STRICT_KINDS:
+                # A plain string never conflicts: it may hold a value mapkit could not parse.
+                conflict[row, column] = 1.0
+    return {kind: index for index, kind in enumerate(kinds)}, match, conflict
+
+
+_KIND_INDEX, _VALUE_MATCH, _VALUE_CONFLICT = _value_tables()
 
 
 def _source_type(description: FieldDescription) -> str:

@@ -20,9 +20,12 @@ _PACKAGED = Path(__file__).resolve().parent / "data" / "lexicon.json"
 _REPOSITORY = Path(__file__).resolve().parents[2] / "datasets" / "mapping" / "lexicon.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """Word knowledge about HR, CRM and identity field names, indexed for look-ups."""
+    """Word knowledge about HR, CRM and identity field names, indexed for look-ups.
+
+    Instances compare and hash by identity, so caches can key on the loaded lexicon.
+    """
 
     abbreviations: dict[str, tuple[str, ...]]
     concepts: dict[str, str]

@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from nova.mapping.assignment import assign, rank_candidates
-from nova.mapping.describe import FieldDescription, describe_field
+from nova.mapping.describe import FieldDescription, describe_fields
 from nova.mapping.explain import Signal, explain_pairs
 from nova.mapping.features import pair_features
 from nova.mapping.lexicon import load_lexicon
-from nova.mapping.model import PairModel, load_model
+from nova.mapping.model import PairModel, load_model, one_thread
 from nova.mapping.sources import source_fields, target_fields
 
 __all__ = ["Candidate", "MappingSuggestion", "TargetSuggestion", "suggest_mapping"]
@@ -98,16 +98,18 @@ def suggest_mapping(
     """
     lexicon = load_lexicon()
     model = model or load_model()
-    sources = [describe_field(f, lexicon) for f in source_fields(source, samples)]
-    targets = [describe_field(f, lexicon) for f in target_fields(target)]
+    sources = describe_fields(source_fields(source, samples), lexicon)
+    targets = describe_fields(target_fields(target), lexicon)
 
-    features = pair_features(targets, sources)
-    scores = model.score(features).reshape(len(targets), len(sources))
-    chosen = assign(scores, model.suggest_threshold)
+    with one_thread():
+        features = pair_features(targets, sources)
+        scores = model.score(features).reshape(len(targets), len(sources))
+        chosen = assign(scores, model.suggest_threshold)
 
-    explained = [(t, chosen.get(t, int(np.argmax(scores[t])))) for t in range(len(targets))]
-    rows = features[[t * len(sources) + s for t, s in explained]]
-    explanations = explain_pairs(model, rows, [(targets[t], sources[s]) for t, s in explained])
+        explained = [(t, chosen.get(t, int(np.argmax(scores[t])))) for t in range(len(targets))]
+        rows = [t * len(sources) + s for t, s in explained]
+        pairs = [(targets[t], sources[s]) for t, s in explained]
+        explanations = explain_pairs(model, features[rows], pairs, scores.ravel()[rows])
 
     ranked = rank_candidates(scores, CANDIDATE_LIMIT)
     suggestions = {}
