@@ -22,10 +22,9 @@ _NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
-class FieldDescription:
-    """Everything the features read about one field."""
+class NameDescription:
+    """What a field's name tells: normalised tokens, lexicon concept, qualifiers, modifiers."""
 
-    field: Field
     tokens: tuple[str, ...]
     leaf: tuple[str, ...]
     context: tuple[str, ...]
@@ -33,6 +32,13 @@ class FieldDescription:
     concept: str | None
     qualifiers: frozenset[str]
     modifiers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FieldDescription(NameDescription):
+    """Everything the features read about one field: its name, samples and expected kind."""
+
+    field: Field
     value: ValueProfile
     expected_kind: str | None
 
@@ -75,33 +81,16 @@ def describe_field(field: Field, lexicon: Lexicon,
         expected = lexicon.expected_kinds.get(name.concept)
 
     return FieldDescription(
+        **vars(name),
         field=field,
-        tokens=name.tokens,
-        leaf=name.leaf,
-        context=name.context,
-        compact=name.compact,
-        concept=name.concept,
-        qualifiers=name.qualifiers,
-        modifiers=name.modifiers,
         value=value if value is not None else profile_values(field.samples),
         expected_kind=expected,
     )
 
 
-@dataclass(frozen=True)
-class _NameDescription:
-    tokens: tuple[str, ...]
-    leaf: tuple[str, ...]
-    context: tuple[str, ...]
-    compact: str
-    concept: str | None
-    qualifiers: frozenset[str]
-    modifiers: frozenset[str]
-
-
 # Schemas repeat across requests, so the name half of a description is cached.
 @lru_cache(maxsize=16384)
-def _describe_name(raw_name: str, lexicon: Lexicon) -> _NameDescription:
+def _describe_name(raw_name: str, lexicon: Lexicon) -> NameDescription:
     name = parse_field_name(raw_name, lexicon.vocabulary)
     leaf = _content(lexicon.expand(name.leaf), lexicon)
     context = _content(lexicon.expand(name.context), lexicon)
@@ -112,7 +101,7 @@ def _describe_name(raw_name: str, lexicon: Lexicon) -> _NameDescription:
         leaf, context = context or leaf, ()
 
     tokens = tuple(dict.fromkeys((*context, *filters, *leaf)))
-    return _NameDescription(
+    return NameDescription(
         tokens=tokens,
         leaf=leaf,
         context=context,
