@@ -20,7 +20,7 @@ def validate(payload: Any, expected_schema: Any, *, coerce: bool = False,
     """Validate a payload against an expected schema.
 
     Strict mode (the default) reports every value that is not in its canonical form, with the
-    canonical value as ``suggestion`` when exactly one exists; ``coerce=True`` accepts values
+    canonical value as ``suggestion`` when exactly one exists. ``coerce=True`` accepts values
     that convert without loss and reports only the rest. A payload that is not an object gives
     one ``type_mismatch`` issue at field ``""``; this function does not raise for bad payloads.
 
@@ -60,7 +60,7 @@ def coerce(value: Any, type_spec: Any, **options: Any) -> Any:
     ``{"type": "date", "format": "DD/MM/YYYY"}``, ``["email"]``. Warnings are not raised.
 
     Raises:
-        CoercionError: the value has no single lossless canonical form; ``.issue`` says why.
+        CoercionError: the value has no single lossless canonical form. ``.issue`` explains why.
         SchemaError: the type spec is invalid.
     """
     spec = parse_type_spec(type_spec)

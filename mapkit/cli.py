@@ -45,6 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of standard output has gone (as with "| head"): stop quietly, and keep
+        # Python from reporting the same error again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_INVALID
     return status
 
 
@@ -256,8 +262,9 @@ def _print_profile_table(name: str, result: SchemaProfile, out: TextIO) -> None:
     rows = [["field", "type", "format", "nullable", "present", "distinct", "notes"]]
     for item in result.fields:
         notes = "; ".join(item.notes)
-        if item.decimal_comma:
-            notes = "; ".join(filter(None, ["decimal comma", notes]))
+        if item.decimal_comma is not None:
+            mark = "decimal comma" if item.decimal_comma else "decimal point"
+            notes = "; ".join(filter(None, [mark, notes]))
         rows.append([item.path, item.type, item.format or "", "yes" if item.nullable else "",
                      f"{item.required_share:.0%}", str(item.distinct), _shorten(notes, 70)])
     _write_table(rows, out)
@@ -310,3 +317,6 @@ class _Progress:
         self._stream.write(f"\r{self._name} [{bar}] {share:4.0%} {self._count} records")
         self._stream.flush()
 
+
+if __name__ == "__main__":
+    sys.exit(main())

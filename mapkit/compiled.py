@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mapkit.fastpath import build_fast_validator
@@ -14,6 +14,10 @@ from mapkit.schema import JsonSchemaSpec, ObjectSpec, parse_schema
 from mapkit.validation import diagnose
 
 __all__ = ["Validator", "compile"]
+
+
+def _never(payload: Any) -> bool:
+    return False
 
 
 def compile(expected_schema: Any, *, coerce: bool = False,
@@ -42,11 +46,11 @@ class Validator:
         self.coerce = coerce
         self.settled: dict[str, dict[str, Any]] = settled or {}
         self._json_schema: JsonSchemaChecker | None = None
-        self._fast = None
+        self._is_canonical: Callable[[Any], bool] = _never
         if isinstance(spec, JsonSchemaSpec):
             self._json_schema = JsonSchemaChecker(spec, options)
         else:
-            self._fast = build_fast_validator(spec, options)
+            self._is_canonical = build_fast_validator(spec, options).isinstance_python
 
     def validate(self, payload: Any, *,
                  text_issues: dict[str, list[Issue]] | None = None) -> ValidationResult:
@@ -54,8 +58,8 @@ class Validator:
 
         ``text_issues`` are issues already found in the payload's JSON text, by field path.
         """
-        if not text_issues and self._fast is not None and self._fast.isinstance_python(payload):
-            return ValidationResult(valid=True, issues=[], data=payload)
+        if not text_issues and self._is_canonical(payload):
+            return ValidationResult(True, [], payload)
         return self.diagnose(payload, text_issues=text_issues)
 
     def diagnose(self, payload: Any, *,
@@ -69,8 +73,12 @@ class Validator:
 
     def validate_many(self, payloads: Iterable[Any]) -> Iterator[ValidationResult]:
         """Validate payloads one at a time as they are consumed, keeping none in memory."""
+        is_canonical = self._is_canonical
         for payload in payloads:
-            yield self.validate(payload)
+            if is_canonical(payload):
+                yield ValidationResult(True, [], payload)
+            else:
+                yield self.diagnose(payload)
 
     def fit(self, records: Iterable[Any]) -> Validator:
         """Return a validator whose open date formats and decimal marks are settled from the

@@ -1,4 +1,4 @@
-"""Read date and time text whose format nobody declared.
+"""Read date and time text whose format the schema does not declare.
 
 The canonical forms are ISO 8601: ``YYYY-MM-DD`` dates, ``YYYY-MM-DDTHH:mm:ss`` date-times
 with a UTC offset, ``HH:mm:ss`` times. Any other text is split into its parts and matched
@@ -103,8 +103,10 @@ def is_canonical_time(value: object) -> bool:
 
 
 def read_week_date(text: str) -> date | None:
-    """Read an ISO 8601 week date such as ``2020-W53-1``; raise InvalidDate for a week that does
-    not exist in its year, and return None for other text."""
+    """Read an ISO 8601 week date such as ``2020-W53-1``, or return None for other text.
+
+    Raises InvalidDate for a week that does not exist in its year.
+    """
     match = _WEEK_DATE.fullmatch(text.strip())
     if match is None:
         return None
@@ -157,7 +159,12 @@ def candidate_formats(text: str) -> list[str]:
     separator = tail.group("separator")
     if separator is None:
         return []
-    joiner = "T" if separator.upper() == "T" else (", " if "," in separator else " ")
+    if separator.upper() == "T":
+        joiner = "T"
+    elif "," in separator:
+        joiner = ", "
+    else:
+        joiner = " "
     return [date_format + joiner + time_format for date_format in _date_formats(date_text)]
 
 

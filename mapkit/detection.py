@@ -2,7 +2,7 @@
 
 Every value contributes the formats it fits; the column's format is the one that the most
 values fit. So a column is decided by its unambiguous values (``20/12/98`` only fits
-day-first), the answer does not depend on row order, and a column where month-first and
+day-first), the result does not depend on row order, and a column where month-first and
 day-first tie (every value ``12/01/2025``-like) is reported as ambiguous with both candidates.
 """
 
@@ -16,14 +16,14 @@ from datetime import date
 from typing import Any, Final
 
 from mapkit.dates import candidate_formats
-from mapkit.formats import InvalidDate, parse_format
+from mapkit.formats import FormatError, InvalidDate, parse_format
 from mapkit.options import DEFAULT_NULL_TOKENS, DEFAULT_TWO_DIGIT_YEAR_PIVOT
 
 __all__ = ["DateFormatGuess", "detect_date_format"]
 
 # Numbers are read as dates only inside these ranges, which cover 1900-2199 for spreadsheet
 # serials and 1973-2286 for epochs, so that the three readings never overlap. A salary such as
-# 45678 also fits as a serial, which is why numbers become dates only when a caller asks.
+# 45678 also fits as a serial, which is why numbers become dates only on request.
 _EXCEL_SERIALS: Final = (1, (date(2200, 1, 1) - date(1899, 12, 30)).days)
 _UNIX_SECONDS: Final = (10**8, 10**10)
 _UNIX_MILLISECONDS: Final = (10**11, 10**13)
@@ -41,7 +41,7 @@ class DateFormatGuess:
     ``format`` is None when ``ambiguous`` is true or when no value looks like a date.
     ``candidates`` lists the formats that fit the most values (only ``format`` when there is
     one). ``matched`` counts the values that fit them, out of ``total`` non-null values, and
-    ``unmatched`` holds up to 100 values that fit none of them. ``kind`` is ``date``,
+    ``unmatched`` contains up to 100 values that fit none of them. ``kind`` is ``date``,
     ``datetime`` or ``time``.
     """
 
@@ -157,7 +157,12 @@ def _generalize(text_format: str) -> tuple[str, set[str]]:
         if token in ("M", "D", "MMM"):
             narrow.add(token)
         parts.append(_GENERAL_TOKEN.get(token, token))
-    return "".join(parts), narrow
+    key = "".join(parts)
+    try:
+        parse_format(key)
+    except FormatError:
+        return text_format, set()  # YYYYMMDD: its digits only split at fixed widths
+    return key, narrow
 
 
 def _render(key: str, narrow: set[str]) -> str:

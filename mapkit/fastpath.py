@@ -1,6 +1,6 @@
 """Compile a parsed schema into a pydantic-core validator that accepts only canonical payloads.
 
-The fast path answers one question: would the detailed diagnosis find no issue at all and
+The fast path decides one question: would the detailed diagnosis find no issue at all and
 leave the payload unchanged? It uses strict pydantic-core types (a string is never an integer
 here), ISO 8601 patterns chained to pydantic-core's date parsing (so 31 February fails), a
 conservative email pattern, and ``extra_behavior="forbid"`` so that unknown keys fall through.
@@ -64,11 +64,24 @@ def _object_schema(spec: ObjectSpec, options: ValidationOptions, *, top_level: b
 
 
 def _scalar_schema(spec: ScalarSpec, options: ValidationOptions) -> CoreSchema:
+    if _is_plain_text_enum(spec, options):
+        # A strict str check first makes the literal compare text with text only.
+        assert spec.enum is not None
+        return core_schema.chain_schema([core_schema.str_schema(strict=True),
+                                         core_schema.literal_schema(list(spec.enum))])
     if _needs_reader(spec, options):
         return _reader_schema(spec, options)
     native = _native_schema(spec)
     assert native is not None
     return native
+
+
+def _is_plain_text_enum(spec: ScalarSpec, options: ValidationOptions) -> bool:
+    """Tell whether a field is a string enum with no other constraint and no null token."""
+    others = (spec.minimum, spec.maximum, spec.min_length, spec.max_length, spec.pattern)
+    return (spec.type == "string" and spec.enum is not None
+            and all(isinstance(member, str) for member in spec.enum)
+            and all(other is None for other in others) and not null_tokens_for(spec, options))
 
 
 def _needs_reader(spec: ScalarSpec, options: ValidationOptions) -> bool:
@@ -98,7 +111,7 @@ def _native_schema(spec: ScalarSpec) -> CoreSchema | None:
             core_schema.str_schema(strict=True, pattern=pattern), parsed_schema()])
     if type_name == "email":
         return core_schema.str_schema(strict=True, pattern=FAST_EMAIL_PATTERN,
-                                      max_length=MAX_EMAIL_LENGTH, regex_engine="python-re")
+                                      max_length=MAX_EMAIL_LENGTH)
     if type_name == "uuid":
         return core_schema.str_schema(strict=True, pattern=UUID_PATTERN)
     if type_name == "any":

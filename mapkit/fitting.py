@@ -1,7 +1,8 @@
 """Settle a column's date format or decimal mark from the whole column before validating.
 
-A single value such as ``12/01/2025`` is ambiguous, but a column that also holds ``20/12/2025``
-is day-first; a lone ``1.234`` is ambiguous, but a column with ``3,5`` uses decimal commas.
+A single value such as ``12/01/2025`` is ambiguous, but a column that also contains
+``20/12/2025`` is day-first. A lone ``1.234`` is ambiguous, but a column with ``3,5`` uses
+decimal commas.
 Fitting reads every record once, detects those settings for each field that leaves them open,
 and returns a schema with them declared, as if the caller had written them.
 """
@@ -17,7 +18,7 @@ from mapkit.errors import SchemaError
 from mapkit.options import ValidationOptions
 from mapkit.paths import ROOT, join_index, join_key
 from mapkit.schema import ArraySpec, ObjectSpec, ScalarSpec, Spec, parse_type_spec
-from mapkit.types.numbers import decimal_comma_evidence
+from mapkit.types.numbers import decimal_comma_setting
 
 __all__ = ["fit_spec"]
 
@@ -81,10 +82,10 @@ def _collect(value: Any, spec: Spec, columns: dict[int, list[Any]]) -> None:
 def _fit_column(spec: ScalarSpec, values: list[Any],
                 options: ValidationOptions) -> tuple[Spec, dict[str, Any]]:
     if spec.type in ("integer", "number"):
-        evidence = decimal_comma_evidence([value for value in values if isinstance(value, str)])
-        if evidence is None:
+        setting = decimal_comma_setting([value for value in values if isinstance(value, str)])
+        if setting is None:
             return spec, {}
-        return dataclasses.replace(spec, decimal_comma=evidence), {"decimal_comma": evidence}
+        return dataclasses.replace(spec, decimal_comma=setting), {"decimal_comma": setting}
 
     guess = detect_date_format(values, two_digit_year_pivot=options.two_digit_year_pivot,
                                null_tokens=options.null_tokens)

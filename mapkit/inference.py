@@ -22,7 +22,7 @@ from mapkit.options import DEFAULT_NULL_TOKENS, DEFAULT_TWO_DIGIT_YEAR_PIVOT
 from mapkit.paths import ROOT, join_index, join_key
 from mapkit.types.booleans import BOOLEAN_TOKENS
 from mapkit.types.emails import is_canonical_email
-from mapkit.types.numbers import decimal_comma_evidence, read_number_text
+from mapkit.types.numbers import decimal_comma_setting, read_number_text
 from mapkit.types.phones import is_canonical_phone
 from mapkit.types.text import is_canonical_url, is_canonical_uuid
 
@@ -40,7 +40,7 @@ _ISO_FORMATS: Final = frozenset({"YYYY-MM-DD"})
 
 @dataclass(frozen=True, slots=True)
 class FieldProfile:
-    """What the records show about one field.
+    """Profile of one field over all records.
 
     ``required_share`` is the share of parent objects that have the field. ``nulls`` counts
     nulls and null tokens, and ``padded`` the strings with spaces around them.
@@ -280,10 +280,10 @@ def _text_number_or_boolean(texts: list[str], name: str) -> _Judgement | None:
         return _Judgement("integer")
     if all(text.lower() in BOOLEAN_TOKENS for text in stripped):
         return _Judgement("boolean")
-    decimal_comma = decimal_comma_evidence(stripped)
+    decimal_comma = decimal_comma_setting(stripped)
     readings = [read_number_text(text, decimal_comma) for text in stripped]
     if all(reading is not None and len(reading) == 1 for reading in readings):
-        return _Judgement("number", decimal_comma=decimal_comma or None)
+        return _Judgement("number", decimal_comma=decimal_comma)
     if all(reading is not None for reading in readings):
         return _Judgement("string", notes=[
             "numbers whose separators could group thousands or mark decimals; "
@@ -344,8 +344,8 @@ def _node(judgement: _Judgement, nested: Any, *, nullable: bool, required: bool)
     extras: dict[str, Any] = {}
     if judgement.format is not None:
         extras["format"] = judgement.format
-    if judgement.decimal_comma:
-        extras["decimal_comma"] = True
+    if judgement.decimal_comma is not None:
+        extras["decimal_comma"] = judgement.decimal_comma
     if not extras:
         # "any" accepts null already, so only a field that may be missing needs the "?".
         optional = not required if judgement.type == "any" else nullable or not required

@@ -97,7 +97,7 @@ class Issue:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ValidationResult:
     """The outcome of validating one payload.
 

@@ -8,7 +8,7 @@ __all__ = ["ROOT", "join_index", "join_key"]
 
 ROOT = ""
 
-# Keys holding these characters would read as path syntax, so they are written as ["key"].
+# Keys containing these characters would read as path syntax, so they are written as ["key"].
 _PATH_SYNTAX = frozenset('.[]"')
 
 

@@ -9,9 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from synctoscale import __version__
-from synctoscale.api import mapping, nova_mapping, rate_limit
+from synctoscale.api import errors as error_lookup
+from synctoscale.api import mapping, nova_mapping, rate_limit, runs, triggers, workflows
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
+from synctoscale.engine.files import load_workflow_dir
+from synctoscale.engine.runtime import Engine
 from synctoscale.errors import install_error_handlers
 from synctoscale.idempotency import IdempotencyMiddleware
 from synctoscale.ratelimit import RateLimitMiddleware, RateLimits
@@ -34,12 +37,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings.from_env()
     database = Database(settings.resolved_database_url)
+    engine = Engine(settings, database)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database.migrate()
+        if settings.workflows_dir is not None:
+            load_workflow_dir(database, settings.workflows_dir)
+        engine.start()
         logger.info("API started on database %s", database.url.render_as_string(hide_password=True))
         yield
+        engine.stop()
         database.dispose()
         logger.info("API stopped")
 
@@ -51,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.engine = engine
     app.state.authenticator = Authenticator(database)
     app.state.rate_limits = RateLimits(
         settings.rate_limit_storage_url, settings.rate_limit, settings.token_rate_limit
@@ -67,5 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(mapping.router)
     app.include_router(rate_limit.router)
+    app.include_router(workflows.router)
+    app.include_router(runs.router)
+    app.include_router(triggers.router)
+    app.include_router(error_lookup.router)
     app.include_router(nova_mapping.router)
     return app

@@ -48,6 +48,12 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="TCP port to listen on")
     serve.add_argument("--log-level", default="info", help="debug, info, warning or error")
 
+    worker = _command(commands, "worker", "run queued workflow runs in this process", _worker)
+    worker.add_argument(
+        "--threads", type=int, default=4, help="runs executed at the same time (default: 4)"
+    )
+    worker.add_argument("--log-level", default="info", help="debug, info, warning or error")
+
     _command(commands, "migrate", "upgrade the database schema to the newest version", _migrate)
 
     projects = _group(commands, "projects", "manage projects")
@@ -107,6 +113,14 @@ def _serve(args: argparse.Namespace) -> int:
     from synctoscale.server import serve
 
     return serve(_settings(args), host=args.host, port=args.port, log_level=args.log_level)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from synctoscale.worker import run_worker
+
+    if args.threads < 1:
+        raise ValueError(f"--threads must be 1 or more, got {args.threads}.")
+    return run_worker(_settings(args), threads=args.threads, log_level=args.log_level)
 
 
 def _migrate(args: argparse.Namespace) -> int:

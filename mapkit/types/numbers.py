@@ -2,7 +2,7 @@
 
 Text is read with its group and decimal marks. Both marks present (``1,234.50``) settle which
 is which, and so do two group marks (``1.234.567``) or a mark followed by other than three
-digits (``3,5``). A single mark followed by exactly three digits (``1,234``) could be either;
+digits (``3,5``). A single mark followed by exactly three digits (``1,234``) could be either.
 ``decimal_comma`` settles it, and when that is None such text is reported as ambiguous.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from mapkit.options import ValidationOptions
 from mapkit.schema import ScalarSpec
-from mapkit.types.base import Finding, convertible, invalid, type_mismatch
+from mapkit.types.base import Finding, Problem, convertible, invalid, type_mismatch
 
 __all__ = ["is_canonical_integer", "is_canonical_number", "read_integer", "read_number",
            "read_number_text"]
@@ -25,6 +25,7 @@ _EXACT_FLOAT_LIMIT: Final = 2**53
 _NUMBER_TEXT: Final = re.compile(r"([+\-\u2212]?)([0-9][0-9,.'\u00a0\u202f ]*|[.,][0-9]+)")
 _EXPONENT_TEXT: Final = re.compile(r"[+\-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+\-]?[0-9]+")
 _SPACE_GROUP_MARKS: Final = frozenset(" '\u00a0\u202f")
+_ZERO_PADDED: Final = re.compile(r"[+\-\u2212]?0[0-9]")
 _NOT_FINITE_WORDS: Final = frozenset({"nan", "inf", "+inf", "-inf", "infinity", "+infinity",
                                       "-infinity"})
 
@@ -58,7 +59,7 @@ def read_integer(value: Any, spec: ScalarSpec, options: ValidationOptions) -> Fi
     whole = [reading for reading in readings if _is_whole(reading)]
     if not whole:
         return invalid(value, "type_mismatch", "has a fractional part, so it is not an integer")
-    return convertible(int(whole[0]), "is text, not a JSON integer")
+    return _from_text(value, int(whole[0]), "is text, not a JSON integer")
 
 
 def read_number(value: Any, spec: ScalarSpec, options: ValidationOptions) -> Finding:
@@ -80,7 +81,19 @@ def read_number(value: Any, spec: ScalarSpec, options: ValidationOptions) -> Fin
             suggestion=list(readings),
             hint="set decimal_comma to say which separator marks the decimals",
         )
-    return convertible(readings[0], "is text, not a JSON number")
+    return _from_text(value, readings[0], "is text, not a JSON number")
+
+
+def _from_text(text: str, number: int | float, reason: str) -> Finding:
+    """Convert number text; zero-padded digits (01001) keep a warning because they are often
+    codes whose leading zeros the number drops."""
+    if _ZERO_PADDED.match(text.strip()) is None:
+        return convertible(number, reason)
+    return Finding(number, Problem(
+        "type_mismatch", f"{reason}, and its leading zeros are dropped", number,
+        convertible=True, coerced_severity="warning",
+        hint='declare the field "string" if the digits are a code such as a ZIP or FIPS code',
+    ))
 
 
 def _decimal_comma(spec: ScalarSpec, options: ValidationOptions) -> bool | None:
@@ -204,6 +217,19 @@ def decimal_comma_evidence(texts: list[str]) -> bool | None:
     if len(marks) != 1:
         return None
     return marks == {","}
+
+
+def decimal_comma_setting(texts: list[str]) -> bool | None:
+    """Return the decimal_comma a column of number text needs declared, or None.
+
+    True when the column shows decimal commas. False when it shows decimal points and some
+    value (``1,234``) would be ambiguous on its own. None when nothing needs declaring.
+    """
+    evidence = decimal_comma_evidence(texts)
+    if evidence is None or evidence:
+        return evidence
+    ambiguous_alone = any(len(read_number_text(text, None) or ()) > 1 for text in texts)
+    return False if ambiguous_alone else None
 
 
 def _decimal_mark(text: str) -> str | None:

@@ -28,11 +28,14 @@ class ValidateOptions(BaseModel):
         None, description="ISO 3166 region for phone numbers written without a country code."
     )
     two_digit_year_pivot: int | None = Field(
-        None, ge=0, le=99, description="Two-digit years below this are 20YY, others 19YY."
+        None, ge=0, le=100, description="Two-digit years below this are 20YY, others 19YY."
     )
     decimal_comma: bool | None = Field(None, description="Read '1.234,56' as 1234.56.")
     unexpected_fields: Literal["warn", "error", "ignore"] | None = None
     include_got: bool | None = Field(None, description="False leaves input values out of issues.")
+    default_timezone: str | None = Field(
+        None, description="IANA time zone for datetimes written without an offset."
+    )
 
 
 class ValidateRequest(BaseModel):
@@ -80,7 +83,8 @@ def validate_mapping(
 
 
 def _cache_key(schema: dict[str, Any], coerce: bool, options: dict[str, Any]) -> str:
-    return json.dumps([schema, coerce, options], sort_keys=True, separators=(",", ":"))
+    # Key order is kept, not sorted: the schema's field order is the order issues come in.
+    return json.dumps([schema, coerce, options], separators=(",", ":"))
 
 
 @lru_cache(maxsize=256)
@@ -90,6 +94,21 @@ def _compiled(key: str) -> Any:
     try:
         return mapkit.compile(schema, coerce=coerce, **options)
     except mapkit.SchemaError as exc:
-        field = f"expected_schema.{exc.path}" if exc.path else "expected_schema"
-        details = [{"field": field, "problem": exc.reason}]
+        details = [{"field": _schema_field(exc.path), "problem": exc.reason}]
         raise ApiError(422, "invalid_schema", f"Invalid expected_schema: {exc}", details) from None
+    except (TypeError, ValueError) as exc:
+        # mapkit rejects option values it cannot use (an unknown phone region, time zone...)
+        # with a message that starts with the option's name.
+        name = str(exc).split(" ", 1)[0]
+        field = f"options.{name}" if name in options else "options"
+        details = [{"field": field, "problem": str(exc)}]
+        raise ApiError(422, "invalid_option", f"Invalid options: {exc}.", details) from None
+
+
+def _schema_field(path: str) -> str:
+    """Join a mapkit schema path onto ``expected_schema`` (``a.b``, ``["x.y"]``, ``[0]``)."""
+    if not path:
+        return "expected_schema"
+    if path.startswith("["):
+        return f"expected_schema{path}"
+    return f"expected_schema.{path}"

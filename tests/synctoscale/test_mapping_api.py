@@ -125,6 +125,8 @@ def test_invalid_schema_is_422(live_server: LiveServer, schema: dict[str, Any], 
     ("options", "field"),
     [
         ({"two_digit_year_pivot": 120}, "options.two_digit_year_pivot"),
+        ({"default_region": "XX"}, "options.default_region"),
+        ({"default_timezone": "Mars/Olympus"}, "options.default_timezone"),
         ({"unexpected_fields": "explode"}, "options.unexpected_fields"),
         ({"no_such_option": True}, "options.no_such_option"),
     ],
@@ -136,6 +138,27 @@ def test_invalid_option_is_422(
 
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == field
+
+
+def test_bracketed_schema_path_in_422(live_server: LiveServer) -> None:
+    schema = {"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": "mgr"}}
+
+    response = validate(live_server, {"payload": {}, "expected_schema": schema})
+
+    field = response.json()["error"]["details"][0]["field"]
+    assert (
+        field
+        == 'expected_schema["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"].manager'
+    )
+
+
+def test_missing_fields_in_schema_order(live_server: LiveServer) -> None:
+    schema = {"zeta": "string", "alpha": "string", "mid": "string"}
+
+    issues = validate(live_server, {"payload": {}, "expected_schema": schema}).json()["issues"]
+
+    assert [issue["field"] for issue in issues] == ["zeta", "alpha", "mid"]
+    assert {issue["code"] for issue in issues} == {"missing"}
 
 
 def test_unexpected_field_is_warning(live_server: LiveServer) -> None:

@@ -1,0 +1,21 @@
+"""Provider connectors: one module per provider behind the interface in ``base``."""
+
+from synctoscale.connectors.base import (
+    ActionRequest,
+    ActionResult,
+    Connector,
+    ConnectorError,
+    parse_retry_after,
+)
+from synctoscale.connectors.registry import connector_class, provider_actions, register_connector
+
+__all__ = [
+    "ActionRequest",
+    "ActionResult",
+    "Connector",
+    "ConnectorError",
+    "connector_class",
+    "parse_retry_after",
+    "provider_actions",
+    "register_connector",
+]

@@ -1,0 +1,137 @@
+"""Run one workflow step: a mapkit validation or a connector action."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from synctoscale.connectors import ActionRequest, Connector, ConnectorError, connector_class
+from synctoscale.engine.definitions import ActionStep, ValidateStep, compile_expected_schema
+from synctoscale.engine.paths import SourcePathNotFound, parse_source_path
+
+__all__ = ["CredentialsLookup", "StepContext", "StepFailure", "run_step"]
+
+# (project id, connection id) -> the connection's credentials, or None when it has none.
+CredentialsLookup = Callable[[str, str], Mapping[str, str] | None]
+
+# Engine error codes; connectors add the providers' own.
+MAPPING_ERROR = "mapping_error"
+VALIDATION_FAILED = "validation_failed"
+INTERNAL_ERROR = "internal_error"
+
+
+@dataclass
+class StepFailure(Exception):
+    """A failed step attempt, as it is stored for ``GET /errors/{run_id}``."""
+
+    error_code: str
+    message: str
+    retryable: bool = False
+    provider: str | None = None
+    provider_status: int | None = None
+    raw_response: Any = None
+    retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What a step can read: the run payload and the outputs of the steps before it."""
+
+    run_id: str
+    project_id: str
+    payload: Any
+    outputs: dict[str, Any] = field(default_factory=dict)
+    base_urls: Mapping[str, str] = field(default_factory=dict)
+    credentials: CredentialsLookup | None = None
+
+
+def run_step(step: ValidateStep | ActionStep, context: StepContext, attempt: int) -> Any:
+    """Run ``step`` and return its output; raise StepFailure when it fails."""
+    if isinstance(step, ValidateStep):
+        return _validate(step, context)
+    return _act(step, context, attempt)
+
+
+def _validate(step: ValidateStep, context: StepContext) -> Any:
+    value = _read(step.source, context) if step.source is not None else context.payload
+    validator = compile_expected_schema(
+        json.dumps(step.expected_schema, sort_keys=True), step.coerce
+    )
+    result = validator.validate(value)
+    if result.valid:
+        return result.data
+
+    report = result.to_dict()
+    issues = report.get("issues", [])
+    fields = ", ".join(str(issue.get("field")) for issue in issues[:5])
+    raise StepFailure(
+        VALIDATION_FAILED,
+        f"The payload does not match the expected schema ({len(issues)} issue(s), in: {fields}).",
+        raw_response=report,
+    )
+
+
+def _act(step: ActionStep, context: StepContext, attempt: int) -> Any:
+    request = ActionRequest(
+        action=step.action,
+        input=_action_input(step, context),
+        run_id=context.run_id,
+        step_id=step.id,
+        attempt=attempt,
+    )
+    connector = _connector(step, context)
+    try:
+        return connector.run(request).output
+    except ConnectorError as exc:
+        raise StepFailure(
+            exc.error_code,
+            exc.message,
+            retryable=exc.retryable,
+            provider=step.provider,
+            provider_status=exc.provider_status,
+            raw_response=exc.raw_response,
+            retry_after=exc.retry_after,
+        ) from exc
+
+
+def _action_input(step: ActionStep, context: StepContext) -> dict[str, Any]:
+    if step.mapping is None:
+        if not isinstance(context.payload, dict):
+            raise StepFailure(MAPPING_ERROR, "The payload is not an object; add a mapping.")
+        values = dict(context.payload)
+    else:
+        values = {
+            target: _read(source, context)
+            for target, source in step.mapping.items()
+            if source is not None
+        }
+    values.update(step.constants)
+    return values
+
+
+def _read(source: str, context: StepContext) -> Any:
+    try:
+        return parse_source_path(source).resolve(context.payload, context.outputs)
+    except SourcePathNotFound as exc:
+        message = (
+            f"Source path {exc.path!r} was not found: {exc.problem}. "
+            "Send the field in the payload or fix the step's mapping."
+        )
+        raise StepFailure(MAPPING_ERROR, message) from None
+
+
+def _connector(step: ActionStep, context: StepContext) -> Connector:
+    credentials = None
+    if step.connection_id is not None and context.credentials is not None:
+        credentials = context.credentials(context.project_id, step.connection_id)
+    connector = connector_class(step.provider)
+    return connector(
+        credentials=credentials,
+        base_url=context.base_urls.get(step.provider),
+        timeout_seconds=step.timeout_seconds,
+    )

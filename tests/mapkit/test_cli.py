@@ -1,0 +1,239 @@
+"""The mapkit command: exit status, table and JSON output, clear errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapkit.cli import _Progress, main
+from mapkit.readers import RecordFile
+
+HR_CSV = (
+    "\ufeffEmpID,Name,Zip,DOB,Salary,Active\n"
+    '10026,"Adams, Lee  ",1960,07/10/83,62506,Yes\n'
+    "10084,Baker,02148,05/25/75,104437,No\n"
+    "10196,Chen,01810,09/19/88,64955,yes\n"
+)
+
+
+@pytest.fixture
+def hr_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "hr.csv"
+    path.write_text(HR_CSV, encoding="utf-8")
+    return path
+
+
+def test_infer_json_schema(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["infer", str(hr_csv), "--format", "json"])
+    schema = json.loads(capsys.readouterr().out)
+
+    assert status == 0
+    assert schema == {
+        "EmpID": "integer",
+        "Name": "string",
+        "Zip": "string",
+        "DOB": {"type": "date", "format": "MM/DD/YY"},
+        "Salary": "integer",
+        "Active": "boolean",
+    }
+
+
+def test_infer_table(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["infer", str(hr_csv)])
+    out = capsys.readouterr().out
+
+    assert status == 0
+    assert "3 records" in out
+    assert "MM/DD/YY" in out
+    assert "zero-padded" in out
+
+
+def test_infer_report(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["infer", str(hr_csv), "--format", "json", "--report"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert report["records"] == 3
+    assert report["fields"][0]["path"] == "EmpID"
+
+
+def test_validate_valid_file(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = json.dumps(
+        {
+            "EmpID": "integer",
+            "Name": "string",
+            "Zip": "string",
+            "DOB": "date",
+            "Salary": "number",
+            "Active": "boolean",
+        }
+    )
+    status = main(["validate", str(hr_csv), "--schema", schema])
+    out = capsys.readouterr().out
+
+    assert status == 0
+    assert "3 valid, 0 invalid" in out
+    assert "settled from the column DOB: format MM/DD/YY" in out
+
+
+def test_validate_invalid_file_json(
+    hr_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps({"EmpID": "integer", "Zip": "integer", "DOB": "date"}))
+    status = main(
+        [
+            "validate",
+            str(hr_csv),
+            "--schema",
+            str(schema_file),
+            "--format",
+            "json",
+            "--no-fit",
+            "--unexpected-fields",
+            "ignore",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+
+    assert status == 1
+    assert report["records"] == 3
+    assert report["invalid_records"] == 1
+    assert report["mode"] == "coerce"
+    codes = [(issue["record"], issue["field"], issue["code"]) for issue in report["issues"]]
+    assert (1, "DOB", "ambiguous_date") in codes
+    assert (2, "DOB", "invalid_date_format") in codes  # a warning about the century
+
+
+def test_validate_strict_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"age": "42"}\n{"age": 42}\n{"age": 1, "age": 2}\n')
+    status = main(["validate", str(path), "--schema", '{"age": "integer"}', "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert status == 1
+    assert report["mode"] == "strict"
+    assert [(issue["record"], issue["code"]) for issue in report["issues"]] == [
+        (1, "type_mismatch"),
+        (3, "invalid_format"),
+    ]
+
+
+def test_validate_hide_values(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(
+        [
+            "validate",
+            str(hr_csv),
+            "--schema",
+            '{"DOB": "integer"}',
+            "--format",
+            "json",
+            "--hide-values",
+            "--unexpected-fields",
+            "ignore",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+
+    assert report["issues"]
+    assert all("got" not in issue for issue in report["issues"])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["validate", "FILE", "--schema", "{not json"], "neither a file nor valid JSON"),
+        (["validate", "FILE", "--schema", '{"a": "nope"}'], "unknown type name"),
+        (["validate", "/nonexistent.csv", "--schema", "{}"], "cannot open the file"),
+        (["validate", "FILE", "--schema", "{}", "--default-region", "XX"], "default_region"),
+        (["infer", "/nonexistent.csv"], "cannot open the file"),
+    ],
+)
+def test_usage_errors_exit_2(
+    hr_csv: Path, arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main([argument.replace("FILE", str(hr_csv)) for argument in arguments])
+    err = capsys.readouterr().err
+
+    assert status == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def _run_command(*arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mapkit.cli", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_closed_output_pipe_has_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text("age\n" + "unknown\n" * 5000)
+    command = [
+        sys.executable,
+        "-m",
+        "mapkit.cli",
+        "validate",
+        str(path),
+        "--schema",
+        '{"age": "integer"}',
+        "--format",
+        "json",
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        status = process.wait()
+
+    assert status == 1
+    assert "Traceback" not in err
+
+
+def test_console_script_exit_codes(hr_csv: Path, tmp_path: Path) -> None:
+    valid = _run_command(
+        "validate", str(hr_csv), "--schema", '{"EmpID": "integer"}', "--unexpected-fields", "ignore"
+    )
+    invalid = _run_command(
+        "validate", str(hr_csv), "--schema", '{"Name": "email"}', "--unexpected-fields", "ignore"
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{")
+    unreadable = _run_command("infer", str(broken))
+    usage = _run_command("validate", str(hr_csv))
+
+    assert valid.returncode == 0
+    assert invalid.returncode == 1
+    assert unreadable.returncode == 2
+    assert "not valid JSON" in unreadable.stderr
+    assert "Traceback" not in unreadable.stderr
+    assert usage.returncode == 2
+    assert "--schema" in usage.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_terminal_for_large_files() -> None:
+    large = RecordFile("big.csv", "csv", 5 << 20)
+    small = RecordFile("small.csv", "csv", 100)
+    terminal = _Terminal()
+    pipe = io.StringIO()
+
+    with _Progress(large, terminal) as progress:
+        progress.update(1 << 20)
+    with _Progress(large, pipe) as progress:
+        progress.update(1 << 20)
+    with _Progress(small, _Terminal()) as quiet:
+        quiet.update(50)
+
+    assert "big.csv [" in terminal.getvalue()
+    assert "20%" in terminal.getvalue()
+    assert pipe.getvalue() == ""
