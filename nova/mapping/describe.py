@@ -23,7 +23,7 @@ _NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 
 @dataclass(frozen=True)
 class NameDescription:
-    """What a field's name tells: normalised tokens, lexicon concept, qualifiers, modifiers."""
+    """The reading of a field's name: normalised tokens, lexicon concept, qualifiers, modifiers."""
 
     tokens: tuple[str, ...]
     leaf: tuple[str, ...]
@@ -120,7 +120,7 @@ def _concept(leaf: tuple[str, ...], context: tuple[str, ...], lexicon: Lexicon) 
     """Look the name up as a whole, then without qualifiers, then by its longest known suffix.
 
     Suffixes are two words or more, because a single trailing word such as ``name`` in
-    ``last_order_name`` tells too little about the field.
+    ``last_order_name`` is too vague to identify the field.
     """
     unqualified = tuple(token for token in leaf if token not in lexicon.qualifiers)
     for phrase in ((*context, *leaf), leaf, unqualified):
