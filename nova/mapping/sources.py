@@ -192,7 +192,14 @@ def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
     """Add sample values given per field name, or as a list of sample records."""
     by_name: dict[str, list[Any]] = {}
     if isinstance(samples, Mapping):
+        known = {field.name for field in fields}
         for name, values in samples.items():
+            if name not in known:
+                raise MappingInputError(
+                    f"samples names {name!r}, which is not a source field; use the source "
+                    "field's name or path",
+                    "samples",
+                )
             by_name.setdefault(str(name), []).extend(_sample_tuple(values))
     elif isinstance(samples, Sequence) and not isinstance(samples, str | bytes):
         for index, record in enumerate(samples):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nova.mapping.lexicon import load_lexicon
 from nova.mapping.names import parse_field_name, split_run_together, split_words
@@ -82,3 +84,12 @@ def test_tokens_keep_path_order_once() -> None:
     parsed = parse_field_name("name.givenName", VOCABULARY)
 
     assert parsed.tokens == ("name", "given")
+
+
+@given(st.text(max_size=60))
+def test_parse_any_text_gives_lowercase_tokens(name: str) -> None:
+    parsed = parse_field_name(name, VOCABULARY)
+
+    for token in parsed.tokens:
+        assert token == token.lower()
+        assert token.isalnum()

@@ -107,7 +107,7 @@ def test_bad_target_raises(target: Any, message: str) -> None:
     assert raised.value.argument == "target"
 
 
-@pytest.mark.parametrize("samples", ["text", 7, [1, 2]])
+@pytest.mark.parametrize("samples", ["text", 7, [1, 2], {"lname": ["Quill"]}])
 def test_bad_samples_raise(samples: Any) -> None:
     with pytest.raises(MappingInputError, match="samples") as raised:
         source_fields(["fname"], samples)
