@@ -10,7 +10,15 @@ from fastapi import FastAPI
 
 from synctoscale import __version__
 from synctoscale.api import errors as error_lookup
-from synctoscale.api import mapping, nova_errors, rate_limit, runs, triggers, workflows
+from synctoscale.api import (
+    mapping,
+    nova_errors,
+    nova_mapping,
+    rate_limit,
+    runs,
+    triggers,
+    workflows,
+)
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
 from synctoscale.engine.files import load_workflow_dir
@@ -81,4 +89,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(triggers.router)
     app.include_router(error_lookup.router)
+    app.include_router(nova_mapping.router)
     return app
