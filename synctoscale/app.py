@@ -9,7 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from synctoscale import __version__
-from synctoscale.api import actions, connections, mapping, rate_limit, runs, triggers, workflows
+from synctoscale.api import (
+    actions,
+    connections,
+    mapping,
+    nova_errors,
+    nova_mapping,
+    rate_limit,
+    runs,
+    triggers,
+    workflows,
+)
 from synctoscale.api import errors as error_lookup
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
@@ -81,11 +91,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
 
     app.include_router(mapping.router)
+    app.include_router(nova_errors.router)
     app.include_router(rate_limit.router)
     app.include_router(workflows.router)
     app.include_router(runs.router)
     app.include_router(triggers.router)
     app.include_router(error_lookup.router)
+    app.include_router(nova_mapping.router)
     app.include_router(connections.router)
     app.include_router(actions.router)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -250,12 +251,9 @@ def _revoke_token(args: argparse.Namespace) -> int:
 
 
 def _train_nova(args: argparse.Namespace) -> int:
-    if args.model == "errors":
-        from nova.errors.train import train_and_save
-    else:
-        from nova.mapping.train import train_and_save
-
-    metrics = train_and_save(args.models_dir, quick=args.quick)
+    # Imported by name so that only the chosen model's training code loads.
+    trainer = importlib.import_module(f"nova.{args.model}.train")
+    metrics = trainer.train_and_save(args.models_dir, quick=args.quick)
     print(json.dumps(metrics, indent=2, default=str))
     return 0
 

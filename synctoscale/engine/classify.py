@@ -35,7 +35,7 @@ def diagnose(
         return _UNAVAILABLE
 
     try:
-        from nova import classify_error  # type: ignore[attr-defined]
+        from nova import classify_error
 
         result: Any = classify_error(
             message, error_code=error_code, provider=provider, http_status=http_status

@@ -1,0 +1,220 @@
+"""Classify provider errors into the taxonomy and recommend a fix."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nova.errors.masking import MASK_TOKENS
+from nova.errors.parameters import extract_parameters
+from nova.errors.storage import load_model, model_path
+from nova.errors.taxonomy import CATEGORIES, get_category, render_fix
+
+__all__ = [
+    "Classification",
+    "ErrorClassifier",
+    "RunnerUp",
+    "classify_error",
+    "classify_errors",
+    "classify_stored_error",
+    "default_classifier",
+]
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class RunnerUp:
+    """The second most likely category and its probability."""
+
+    category: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The category of one error, the recommended fix and how sure the model is."""
+
+    category: str
+    recommended_fix: str
+    confidence: float
+    """Calibrated probability of ``category``. When the model's top probability fell below
+    the ``unknown`` threshold, that probability; 0.0 when the error had no signal at all."""
+    retryable: bool
+    retry_hint: str
+    """``always``, ``never``, ``after_refresh``, ``after_reset``, ``after_refetch`` or ``once``."""
+    runner_up: RunnerUp | None
+    parameters: dict[str, str] = field(default_factory=dict)
+    """The values found in the error and filled into ``recommended_fix``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict with the fields of the HTTP response."""
+        return {
+            "category": self.category,
+            "recommended_fix": self.recommended_fix,
+            "confidence": self.confidence,
+            "retryable": self.retryable,
+            "retry_hint": self.retry_hint,
+            "runner_up": (
+                None
+                if self.runner_up is None
+                else {
+                    "category": self.runner_up.category,
+                    "probability": self.runner_up.probability,
+                }
+            ),
+            "parameters": dict(self.parameters),
+        }
+
+
+def _validate(message: object, http_status: object) -> None:
+    if not isinstance(message, str):
+        raise TypeError(f"message must be a string, got {type(message).__name__}")
+    if http_status is None:
+        return
+    if isinstance(http_status, bool) or not isinstance(http_status, int):
+        raise TypeError(f"http_status must be an integer or None, got {http_status!r}")
+    if not 100 <= http_status <= 599:
+        raise ValueError(f"http_status {http_status} is not an HTTP status code; expected 100-599")
+
+
+class ErrorClassifier:
+    """A loaded error-classification model and its ``unknown`` threshold."""
+
+    def __init__(self, artefact: Mapping[str, Any]) -> None:
+        self._pipeline = artefact["pipeline"]
+        self.threshold = float(artefact["unknown_threshold"])
+        self._columns = [CATEGORIES.index(label) for label in self._pipeline.classes_]
+        self._word_columns = _informative_word_columns(self._pipeline)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ErrorClassifier:
+        """Load the model at ``path`` (default: the models folder; see storage.models_dir)."""
+        return cls(load_model(path or model_path()))
+
+    def classify(self, records: Iterable[Mapping[str, Any]]) -> list[Classification]:
+        """Classify many errors with one model call; each record has the classify_error fields."""
+        records = list(records)
+        for record in records:
+            _validate(record.get("message"), record.get("http_status"))
+        if not records:
+            return []
+
+        features = self._pipeline[:-1].transform(records)
+        probabilities = np.zeros((len(records), len(CATEGORIES)))
+        probabilities[:, self._columns] = self._pipeline[-1].predict_proba(features)
+        known_words = features[:, self._word_columns].getnnz(axis=1) > 0
+        return [
+            self._decide(record, row, bool(words))
+            for record, row, words in zip(records, probabilities, known_words, strict=True)
+        ]
+
+    def _decide(
+        self, record: Mapping[str, Any], probabilities: np.ndarray, known_words: bool
+    ) -> Classification:
+        order = np.argsort(probabilities)[::-1]
+        top, second = CATEGORIES[order[0]], CATEGORIES[order[1]]
+        confidence = float(probabilities[order[0]])
+
+        # Without one word seen in training, an error code or an HTTP status, the error carries
+        # no signal, which is the definition of ``unknown`` ("asdf qwerty", "").
+        no_signal = (
+            not known_words and not record.get("error_code") and record.get("http_status") is None
+        )
+        if no_signal:
+            category, runner_up = UNKNOWN, None
+        elif confidence < self.threshold:
+            category, runner_up = UNKNOWN, RunnerUp(top, round(confidence, 4))
+        else:
+            category, runner_up = top, RunnerUp(second, round(float(probabilities[order[1]]), 4))
+
+        parameters = extract_parameters(
+            category,
+            str(record.get("message") or ""),
+            error_code=record.get("error_code"),
+            provider=record.get("provider"),
+            http_status=record.get("http_status"),
+        )
+        taxonomy_entry = get_category(category)
+        return Classification(
+            category=category,
+            recommended_fix=render_fix(category, parameters),
+            confidence=0.0 if no_signal else round(confidence, 4),
+            retryable=taxonomy_entry.retryable,
+            retry_hint=taxonomy_entry.retry_hint,
+            runner_up=runner_up,
+            parameters=parameters,
+        )
+
+
+def _informative_word_columns(pipeline: Any) -> np.ndarray:
+    """Return the feature columns of message words and word pairs that are not mask tokens."""
+    features = pipeline.named_steps["features"]
+    vocabulary = features.named_transformers_["message_words"].vocabulary_
+    block = features.output_indices_["message_words"]
+    informative = [
+        index
+        for term, index in vocabulary.items()
+        if not all(token in MASK_TOKENS for token in term.split())
+    ]
+    return np.array(sorted(informative), dtype=int) + block.start
+
+
+_default: ErrorClassifier | None = None
+_default_lock = threading.Lock()
+
+
+def default_classifier() -> ErrorClassifier:
+    """Return the classifier loaded from the models folder, loading it on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ErrorClassifier.load()
+        return _default
+
+
+def classify_error(
+    message: str,
+    *,
+    error_code: str | None = None,
+    provider: str | None = None,
+    http_status: int | None = None,
+) -> Classification:
+    """Classify one provider error and fill the recommended fix from it.
+
+    An empty message is accepted: the error code and HTTP status still carry signal, and
+    with neither the result is ``unknown``. Raises TypeError for a message that is not a
+    string and ValueError for an HTTP status outside 100-599.
+    """
+    record = {
+        "message": message,
+        "error_code": error_code,
+        "provider": provider,
+        "http_status": http_status,
+    }
+    return default_classifier().classify([record])[0]
+
+
+def classify_errors(records: Iterable[Mapping[str, Any]]) -> list[Classification]:
+    """Classify many errors at once; each record is a mapping of classify_error's arguments."""
+    return default_classifier().classify(records)
+
+
+def classify_stored_error(
+    message: str,
+    error_code: str | None,
+    provider: str | None,
+    http_status: int | None,
+) -> Classification:
+    """Classify an error as a workflow run stored it; the hook for ``{"run_id": ...}`` requests.
+
+    The HTTP layer looks up the run's error by id and passes its fields here.
+    """
+    return classify_error(
+        message, error_code=error_code, provider=provider, http_status=http_status
+    )

@@ -1,0 +1,79 @@
+"""Turn error records into the four text columns the classifier's vectorizers read.
+
+A record is a mapping with ``message`` and optional ``error_code``, ``provider`` and
+``http_status``. The columns are the masked message, the error code split into words,
+the HTTP status as class tokens, the provider name, and the keyword cues found in the
+message and code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from nova.errors.cues import cue_tokens
+from nova.errors.masking import mask_message
+
+__all__ = ["COLUMNS", "code_tokens", "prepare_records", "status_tokens"]
+
+COLUMNS = ("message", "error_code", "http_status", "provider", "cues")
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_CODE_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+_CODE_PREFIX = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def code_tokens(error_code: object) -> str:
+    """Split an error code into lower-case words.
+
+    ``invalid_permission`` -> ``invalid permission``, ``InvalidAuthenticationToken`` ->
+    ``invalid authentication token``, ``E0000047`` -> ``e0000047 e``. A code with digits keeps
+    its whole form, because families such as Okta's E-codes are distinct by number.
+    """
+    if error_code is None:
+        return ""
+    text = str(error_code).strip()
+    words = []
+    for part in _CODE_SEPARATORS.split(text):
+        if not part:
+            continue
+        prefix = _CODE_PREFIX.match(part)
+        if prefix:
+            words.extend([part.lower(), prefix.group(1).lower()])
+            continue
+        words.extend(word.lower() for word in _CAMEL_BOUNDARY.split(part))
+    return " ".join(words)
+
+
+def status_tokens(http_status: object) -> str:
+    """Describe an HTTP status as tokens: the exact code and its class (``s429 s4xx``)."""
+    if http_status is None or http_status == "":
+        return "snone"
+    status = int(str(http_status))
+    # Slack and other RPC-style APIs report failures inside a 200 response.
+    return f"s{status} s{status // 100}xx"
+
+
+def _provider_token(provider: object) -> str:
+    return "" if provider is None else str(provider).strip().lower()
+
+
+def prepare_records(records: Iterable[Mapping[str, Any]]) -> np.ndarray:
+    """Build the (n, 5) object array of feature columns, in COLUMNS order."""
+    rows = []
+    for record in records:
+        message = str(record.get("message") or "")
+        code = code_tokens(record.get("error_code"))
+        rows.append(
+            (
+                mask_message(message),
+                code,
+                status_tokens(record.get("http_status")),
+                _provider_token(record.get("provider")),
+                cue_tokens(f"{message} {code}"),
+            )
+        )
+    return np.array(rows, dtype=object).reshape(len(rows), len(COLUMNS))

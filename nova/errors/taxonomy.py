@@ -1,0 +1,119 @@
+"""The 16 error categories Nova assigns, loaded from ``taxonomy.json`` beside this module.
+
+Each category carries its definition, retry hint and a recommended-fix sentence whose
+placeholders are filled from the error. Unfilled placeholders are dropped by
+:func:`render_fix`, never rendered empty or as ``{name}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["CATEGORIES", "Category", "get_category", "render_fix"]
+
+# A group "[A|B|...]" contains alternatives without nested brackets.
+_GROUP = re.compile(r"\[([^\[\]]*)\]")
+_PLACEHOLDER = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One error category of the taxonomy."""
+
+    name: str
+    definition: str
+    fix_template: str
+    fix_sentence: str
+    parameters: tuple[str, ...]
+    retry_hint: str
+    """``always``, ``never``, or the condition: ``after_refresh``, ``after_reset``,
+    ``after_refetch``, ``once``."""
+    typical_http_status: tuple[int, ...]
+    anchor_codes: tuple[str, ...]
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request can succeed later without a change to the workflow."""
+        return self.retry_hint != "never"
+
+
+def _retry_hint(value: bool | str) -> str:
+    if value is True:
+        return "always"
+    if value is False:
+        return "never"
+    return value
+
+
+@cache
+def _load() -> dict[str, Category]:
+    text = resources.files(__package__).joinpath("taxonomy.json").read_text(encoding="utf-8")
+    categories = {}
+    for entry in json.loads(text)["categories"]:
+        categories[entry["name"]] = Category(
+            name=entry["name"],
+            definition=entry["definition"],
+            fix_template=entry["fix_template"],
+            fix_sentence=entry["fix_sentence"],
+            parameters=tuple(entry["parameters"]),
+            retry_hint=_retry_hint(entry["retryable"]),
+            typical_http_status=tuple(entry["typical_http_status"]),
+            anchor_codes=tuple(entry["anchor_codes"]),
+        )
+    return categories
+
+
+CATEGORIES: tuple[str, ...] = tuple(_load())
+"""The category names, in taxonomy order; ``unknown`` is the last."""
+
+
+def get_category(name: str) -> Category:
+    """Return the category called ``name`` or raise KeyError naming the valid ones."""
+    try:
+        return _load()[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown error category {name!r}; expected one of {', '.join(CATEGORIES)}"
+        ) from None
+
+
+def render_fix(category: str, parameters: Mapping[str, object]) -> str:
+    """Fill the category's fix sentence from ``parameters`` and drop what stays unfilled.
+
+    A value of None or an empty string counts as unfilled.
+    """
+    values = {key: str(value) for key, value in parameters.items() if value not in (None, "")}
+
+    def fill(text: str) -> str | None:
+        missing = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal missing
+            name, default = match.group(1), match.group(2)
+            if name in values:
+                return values[name]
+            if default is not None:
+                return default
+            missing = True
+            return ""
+
+        filled = _PLACEHOLDER.sub(substitute, text)
+        return None if missing else filled
+
+    def choose(match: re.Match[str]) -> str:
+        for alternative in match.group(1).split("|"):
+            filled = fill(alternative) if "{" in alternative else alternative
+            if filled is not None:
+                return filled
+        return ""
+
+    # Alternatives inside groups are split on "|", so defaults ("{x|y}") are not allowed there.
+    sentence = _GROUP.sub(choose, get_category(category).fix_sentence)
+    sentence = fill(sentence) or ""
+    sentence = re.sub(r"\s{2,}", " ", sentence).strip()
+    return sentence[:1].upper() + sentence[1:]

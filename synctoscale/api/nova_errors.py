@@ -1,0 +1,149 @@
+"""``POST /nova/v1/errors/classify``: sort provider errors into Nova's categories."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+import nova
+from nova.errors import ModelNotFoundError
+from synctoscale.api.dependencies import DatabaseDep
+from synctoscale.api.errors import run_errors
+from synctoscale.auth import Principal, current_principal
+from synctoscale.errors import ApiError
+from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.store.db import Database
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["nova"])
+
+MAX_BATCH_ERRORS = 1000
+"""Most errors one batch request may hold; batches of 1000 classify in well under a second."""
+
+MAX_MESSAGE_CHARS = 20_000
+
+
+class ErrorInput(BaseModel):
+    """One provider error as a run or a caller recorded it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(max_length=MAX_MESSAGE_CHARS, description="The provider's error text.")
+    error_code: str | None = Field(None, max_length=200, description="The provider's code.")
+    provider: str | None = Field(None, max_length=100, description="For example google_directory.")
+    http_status: int | None = Field(None, ge=100, le=599, description="The response status.")
+
+
+class ClassifyRequest(BaseModel):
+    """One error's fields at the top level, a batch under ``errors``, or a run's ``run_id``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str | None = Field(None, max_length=MAX_MESSAGE_CHARS)
+    error_code: str | None = Field(None, max_length=200)
+    provider: str | None = Field(None, max_length=100)
+    http_status: int | None = Field(None, ge=100, le=599)
+    errors: list[ErrorInput] | None = Field(None, max_length=MAX_BATCH_ERRORS)
+    run_id: str | None = Field(
+        None, max_length=100, description="Classify the latest error of this run instead."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ClassifyRequest:
+        single = [self.message, self.error_code, self.provider, self.http_status]
+        forms = [any(value is not None for value in single), self.errors is not None]
+        forms.append(self.run_id is not None)
+        if sum(forms) > 1:
+            raise ValueError(
+                "send one error's fields, a batch as 'errors', or a 'run_id', not several"
+            )
+        if not any(forms[1:]) and self.message is None:
+            raise ValueError("'message' is required (or send a batch as 'errors', or a 'run_id')")
+        return self
+
+
+class RunnerUpModel(BaseModel):
+    category: str
+    probability: float
+
+
+class ClassificationModel(BaseModel):
+    category: str
+    recommended_fix: str
+    confidence: float
+    retryable: bool
+    retry_hint: str
+    runner_up: RunnerUpModel | None
+    parameters: dict[str, str]
+
+
+class BatchResponse(BaseModel):
+    results: list[ClassificationModel]
+
+
+class RunClassificationModel(ClassificationModel):
+    """The classification of a run's latest error, with where that error happened."""
+
+    run_id: str
+    step: str | None
+    error_code: str
+    message: str
+
+
+@router.post(
+    "/nova/v1/errors/classify",
+    response_model=ClassificationModel | BatchResponse | RunClassificationModel,
+    summary="Classify a provider error and recommend a fix",
+)
+async def classify(
+    request: ClassifyRequest,
+    principal: Annotated[Principal, Depends(current_principal)],
+    database: DatabaseDep,
+) -> JSONResponse:
+    if request.run_id is not None:
+        body = await run_in_threadpool(_classify_run, database, principal, request.run_id)
+        return JSONResponse(body)
+
+    if request.errors is not None:
+        records = [error.model_dump() for error in request.errors]
+        results = await run_in_threadpool(_classify, records)
+        return JSONResponse({"results": [result.to_dict() for result in results]})
+
+    record = request.model_dump(exclude={"errors"})
+    results = await run_in_threadpool(_classify, [record])
+    return JSONResponse(results[0].to_dict())
+
+
+def _classify_run(database: Database, principal: Principal, run_id: str) -> dict[str, Any]:
+    """Classify a run's latest error and store the category on it if it had none."""
+    with database.session() as session:
+        _run, errors = run_errors(session, principal.project_id, run_id)
+        latest = errors[0]
+        record = {
+            "message": latest.message,
+            "error_code": latest.error_code,
+            "provider": latest.provider,
+            "http_status": latest.provider_status,
+        }
+        classification = _classify([record])[0]
+        if latest.category is None:
+            latest.category = classification.category
+            latest.recommended_fix = classification.recommended_fix
+        where = {"run_id": run_id, "step": latest.step_id, "error_code": latest.error_code}
+        return {**classification.to_dict(), **where, "message": latest.message}
+
+
+def _classify(records: list[dict[str, Any]]) -> list[nova.Classification]:
+    try:
+        return nova.classify_errors(records)
+    except ModelNotFoundError as exc:
+        # The path and the training command are for the operator's log, not the caller.
+        logger.error("error classification is unavailable: %s", exc)
+        message = "Error classification is unavailable: the model is not installed on this server."
+        raise ApiError(503, "model_unavailable", message) from None

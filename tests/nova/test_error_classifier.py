@@ -1,0 +1,421 @@
+"""The committed error classifier on real provider errors, noise and bad input."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import skops.io
+
+import nova
+from nova.errors import ErrorClassifier, ModelNotFoundError
+from nova.errors.dataset import load_examples
+from nova.errors.storage import METRICS_FILENAME, TRUSTED_TYPES, model_path, models_dir
+from nova.errors.train import dataset_fingerprint, training_fit
+
+# (message, error_code, provider, http_status, expected category): errors as providers'
+# documentation and SDKs print them, two or more per category.
+REAL_ERRORS = [
+    ("Invalid API Key provided: sk_live_****abcd", None, "stripe", 401, "invalid_credentials"),
+    ("Bad credentials", None, "github", 401, "invalid_credentials"),
+    ("Authentication failed", "E0000004", "okta", 401, "invalid_credentials"),
+    (
+        "The OAuth token used to make this call expired 12 second(s) ago.",
+        "EXPIRED_AUTHENTICATION",
+        "hubspot",
+        401,
+        "token_expired",
+    ),
+    (
+        "Access token has expired or is not yet valid.",
+        "InvalidAuthenticationToken",
+        "microsoft_graph",
+        401,
+        "token_expired",
+    ),
+    (
+        "Token has been expired or revoked.",
+        "invalid_grant",
+        "google_directory",
+        400,
+        "token_expired",
+    ),
+    (
+        "User lacks write access to directory",
+        "invalid_permission",
+        "google_directory",
+        403,
+        "insufficient_permissions",
+    ),
+    (
+        "Insufficient privileges to complete the operation.",
+        "Authorization_RequestDenied",
+        "microsoft_graph",
+        403,
+        "insufficient_permissions",
+    ),
+    (
+        (
+            "The token used is not granted the specific scope permissions required "
+            "to complete this request."
+        ),
+        "missing_scope",
+        "slack",
+        200,
+        "insufficient_permissions",
+    ),
+    (
+        (
+            "The request has been ratelimited. Refer to the Retry-After header for "
+            "when to retry the request."
+        ),
+        "ratelimited",
+        "slack",
+        429,
+        "rate_limited",
+    ),
+    (
+        "API call exceeded rate limit due to too many requests.",
+        "E0000047",
+        "okta",
+        429,
+        "rate_limited",
+    ),
+    (
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        None,
+        "github",
+        403,
+        "rate_limited",
+    ),
+    ("Daily Limit Exceeded", "dailyLimitExceeded", "google_drive", 403, "quota_exceeded"),
+    (
+        "The user's Drive storage quota has been exceeded.",
+        "storageQuotaExceeded",
+        "google_drive",
+        403,
+        "quota_exceeded",
+    ),
+    ("No such customer: cus_FAKE0000000042", "resource_missing", "stripe", 404, "not_found"),
+    ("The resource could not be found.", "itemNotFound", "microsoft_graph", 404, "not_found"),
+    (
+        "Not found: Resource not found: 00ub0oNGTSWTBKOLGLNR (User)",
+        "E0000007",
+        "okta",
+        404,
+        "not_found",
+    ),
+    (
+        "Api validation failed: email. email: Does not match required pattern",
+        "E0000001",
+        "okta",
+        400,
+        "validation_error",
+    ),
+    (
+        "Invalid request errors arise when your request has invalid parameters.",
+        "invalid_request_error",
+        "stripe",
+        400,
+        "validation_error",
+    ),
+    (
+        "Another object with the same value for property userPrincipalName already exists.",
+        "Request_BadRequest",
+        "microsoft_graph",
+        400,
+        "duplicate_record",
+    ),
+    ("Contact already exists. Existing ID: 51234", "CONFLICT", "hubspot", 409, "duplicate_record"),
+    (
+        "googleapi: Error 409: Entity already exists., duplicate",
+        "duplicate",
+        "google_directory",
+        409,
+        "duplicate_record",
+    ),
+    ("Channel has been archived.", "is_archived", "slack", 200, "conflict"),
+    (
+        "ETag does not match the current item's value.",
+        "entityTagDoesNotMatch",
+        "microsoft_graph",
+        412,
+        "conflict",
+    ),
+    ("Message text is too long.", "msg_too_long", "slack", 200, "payload_too_large"),
+    (
+        "There are problems with the request at the HTTP level. The request entity is too large.",
+        "RequestEntityTooLargeException",
+        "aws",
+        413,
+        "payload_too_large",
+    ),
+    ("httpx.ReadTimeout: timed out", "ReadTimeout", "bamboohr", None, "timeout"),
+    (
+        "The deadline expired before the operation could complete.",
+        "DEADLINE_EXCEEDED",
+        "google",
+        504,
+        "timeout",
+    ),
+    (
+        "httpx.ConnectError: [Errno 111] Connection refused",
+        "ConnectError",
+        "hubspot",
+        None,
+        "network_error",
+    ),
+    (
+        "Error: getaddrinfo ENOTFOUND api.example.invalid",
+        "ENOTFOUND",
+        "node",
+        None,
+        "network_error",
+    ),
+    (
+        (
+            "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+            "verify failed: self-signed certificate (_ssl.c:1006)"
+        ),
+        "ConnectError",
+        "slack",
+        None,
+        "network_error",
+    ),
+    (
+        "The service is temporarily unavailable.",
+        "service_unavailable",
+        "slack",
+        503,
+        "provider_unavailable",
+    ),
+    ("Backend Error", "backendError", "google_drive", 500, "provider_unavailable"),
+    (
+        "The endpoint does not support the provided HTTP method",
+        "E0000022",
+        "okta",
+        405,
+        "configuration_error",
+    ),
+    (
+        "The Admin APIs feature is not enabled for this team.",
+        "feature_not_enabled",
+        "slack",
+        200,
+        "configuration_error",
+    ),
+    (
+        (
+            "INVALID_FIELD: No such column 'Region__c' on entity 'Account'. If you "
+            "are attempting to use a custom field, be sure to append the '__c'."
+        ),
+        "INVALID_FIELD",
+        "salesforce",
+        400,
+        "mapping_error",
+    ),
+    (
+        (
+            "Step create_contact: mapping 'first_name' -> 'firstname' failed: "
+            "source path 'first_name' is missing from the run payload."
+        ),
+        "mapping_error",
+        "hubspot",
+        None,
+        "mapping_error",
+    ),
+    ("An unexpected error occurred.", None, None, None, "unknown"),
+    ("TypeError: 'NoneType' object is not subscriptable", None, None, None, "unknown"),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier() -> ErrorClassifier:
+    return ErrorClassifier.load()
+
+
+@pytest.mark.parametrize(("message", "code", "provider", "status", "expected"), REAL_ERRORS)
+def test_real_error_category(
+    classifier: ErrorClassifier,
+    message: str,
+    code: str | None,
+    provider: str | None,
+    status: int | None,
+    expected: str,
+) -> None:
+    record = {"message": message, "error_code": code, "provider": provider, "http_status": status}
+
+    result = classifier.classify([record])[0]
+
+    assert result.category == expected, result
+
+
+def test_every_category_has_real_examples() -> None:
+    covered = {row[-1] for row in REAL_ERRORS}
+
+    assert covered == set(nova.CATEGORIES)
+
+
+def test_seed_example_names_missing_scope() -> None:
+    result = nova.classify_error(
+        "User lacks write access to directory",
+        error_code="invalid_permission",
+        provider="google_directory",
+        http_status=403,
+    )
+
+    assert result.category == "insufficient_permissions"
+    assert "directory.write" in result.recommended_fix
+    assert result.parameters["missing_permission"] == "directory.write"
+    assert result.retryable is False
+
+
+def test_classification_to_dict_shape() -> None:
+    result = nova.classify_error(
+        "Rate limited. Retry-After: 20", error_code="ratelimited", provider="slack", http_status=429
+    )
+
+    body = result.to_dict()
+
+    assert set(body) == {
+        "category",
+        "recommended_fix",
+        "confidence",
+        "retryable",
+        "retry_hint",
+        "runner_up",
+        "parameters",
+    }
+    assert body["category"] == "rate_limited"
+    assert "20s" in body["recommended_fix"]
+    assert 0.0 <= body["confidence"] <= 1.0
+    assert body["runner_up"]["category"] != "rate_limited"
+    assert body["runner_up"]["probability"] <= body["confidence"]
+
+
+@pytest.mark.parametrize("noise", ["asdf qwerty", "lorem ipsum dolor", "zzzz", "12345"])
+def test_noise_is_unknown(noise: str) -> None:
+    assert nova.classify_error(noise).category == "unknown"
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n"])
+def test_blank_message_is_unknown(blank: str) -> None:
+    result = nova.classify_error(blank)
+
+    assert result.category == "unknown"
+    assert result.confidence == 0.0
+    assert result.runner_up is None
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [("ratelimited", 429, "rate_limited"), ("ECONNREFUSED", None, "network_error")],
+)
+def test_blank_message_uses_code_and_status(code: str, status: int | None, expected: str) -> None:
+    assert nova.classify_error("", error_code=code, http_status=status).category == expected
+
+
+def test_blank_message_with_status_alone_is_unsure() -> None:
+    result = nova.classify_error("", http_status=429)
+
+    # A bare 429 is a rate limit or an exhausted quota, so the model stays below the threshold
+    # and names its best guess as the runner-up.
+    assert result.category == "unknown"
+    assert result.runner_up is not None
+    assert result.runner_up.category == "rate_limited"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "match"),
+    [
+        ({"message": None}, TypeError, "message must be a string"),
+        ({"message": b"bytes"}, TypeError, "message must be a string"),
+        ({"message": "x", "http_status": 99}, ValueError, "100-599"),
+        ({"message": "x", "http_status": 700}, ValueError, "100-599"),
+        ({"message": "x", "http_status": "403"}, TypeError, "http_status must be an integer"),
+        ({"message": "x", "http_status": True}, TypeError, "http_status must be an integer"),
+    ],
+)
+def test_bad_input_is_rejected(
+    arguments: dict[str, object], error: type[Exception], match: str
+) -> None:
+    message = arguments.pop("message")
+
+    with pytest.raises(error, match=match):
+        nova.classify_error(message, **arguments)  # type: ignore[arg-type]
+
+
+def test_batch_matches_single_calls() -> None:
+    records = [
+        {"message": row[0], "error_code": row[1], "provider": row[2], "http_status": row[3]}
+        for row in REAL_ERRORS[:10]
+    ]
+
+    batch = nova.classify_errors(records)
+    single = [
+        nova.classify_error(
+            r["message"],
+            error_code=r["error_code"],
+            provider=r["provider"],
+            http_status=r["http_status"],
+        )
+        for r in records
+    ]
+
+    assert batch == single
+
+
+def test_batch_of_nothing_is_empty() -> None:
+    assert nova.classify_errors([]) == []
+
+
+def test_committed_model_has_only_trusted_types() -> None:
+    untrusted = skops.io.get_untrusted_types(file=model_path())
+
+    assert set(untrusted) <= set(TRUSTED_TYPES)
+
+
+def test_model_with_other_type_is_rejected(tmp_path: Path) -> None:
+    skops.io.dump(
+        {"pipeline": Fraction(1, 3), "unknown_threshold": 0.1}, tmp_path / "error_classifier.skops"
+    )
+
+    with pytest.raises(
+        skops.io.exceptions.UntrustedTypesFoundException, match=r"fractions\.Fraction"
+    ):
+        ErrorClassifier.load(tmp_path / "error_classifier.skops")
+
+
+def test_missing_model_says_how_to_train(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="synctoscale nova train errors"):
+        ErrorClassifier.load(tmp_path / "error_classifier.skops")
+
+
+def test_models_dir_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NOVA_MODELS_DIR", str(tmp_path))
+
+    assert models_dir() == tmp_path
+
+
+def test_committed_model_meets_recorded_metrics() -> None:
+    metrics = json.loads((models_dir() / METRICS_FILENAME).read_text())
+    examples = load_examples()
+    artefact = skops.io.load(model_path(), trusted=TRUSTED_TYPES)
+
+    fit = training_fit(artefact["pipeline"], examples, artefact["unknown_threshold"])
+
+    assert metrics["dataset"]["sha256"] == dataset_fingerprint(examples)
+    assert metrics["unknown_threshold"] == artefact["unknown_threshold"]
+    assert fit == metrics["training_set"]
+
+
+def test_recorded_grouped_figures_are_complete() -> None:
+    metrics = json.loads((models_dir() / METRICS_FILENAME).read_text())
+
+    assert metrics["setting"] == "full"
+    assert metrics["split"] == "leave one provider group out"
+    assert metrics["folds"] == metrics["dataset"]["provider_groups"]
+    assert set(metrics["grouped_cv"]["f1_per_category"]) == set(nova.CATEGORIES)
+    assert 0.0 < metrics["grouped_cv"]["macro_f1"] <= 1.0

@@ -1,0 +1,52 @@
+"""Masking of the variable parts of error messages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nova.errors.masking import mask_message
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("No such customer: cus_FAKE0000000001", "No such customer: xid"),
+        ("See https://api.example.com/v1/users?id=7 for more", "See xurl for more"),
+        ("User jordan.lee@example.com is suspended", "User xemail is suspended"),
+        ("connect ECONNREFUSED 127.0.0.1:443", "connect ECONNREFUSED xhost"),
+        (
+            "request-id 15038357-2dee-45b7-9d84-a3adae7b7c47 failed",
+            "request-id xuuid failed",
+        ),
+        ("The OAuth token expired 7 second(s) ago.", "The OAuth token expired xnum second(s) ago."),
+        ("timeout of 60000ms exceeded", "timeout of 60000ms exceeded"),
+        ("Okta E0000047 and AADSTS50076 stay", "Okta E0000047 and AADSTS50076 stay"),
+        (
+            "Invalid string value: 'asdf'. Allowed values: [mostpopular]",
+            "Invalid string value: xvalue . Allowed values: [mostpopular]",
+        ),
+        ("The user doesn't exist", "The user doesn't exist"),
+        ("", ""),
+    ],
+)
+def test_mask_message(message: str, expected: str) -> None:
+    assert mask_message(message) == expected
+
+
+@given(st.text(max_size=200))
+def test_masking_is_idempotent(message: str) -> None:
+    once = mask_message(message)
+
+    assert mask_message(once) == once
+
+
+@given(st.emails())
+def test_masking_removes_emails(address: str) -> None:
+    masked = mask_message(f"User {address} is not allowed")
+
+    assert address not in masked
+    assert not re.search(r"\w@\w", masked)

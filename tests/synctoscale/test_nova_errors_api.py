@@ -1,0 +1,155 @@
+"""``POST /nova/v1/errors/classify`` through a real uvicorn server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+import nova.errors.classifier
+from synctoscale.api.nova_errors import MAX_BATCH_ERRORS
+from tests.synctoscale.conftest import LiveServer
+
+PATH = "/nova/v1/errors/classify"
+SEED_ERROR = {
+    "message": "User lacks write access to directory",
+    "error_code": "invalid_permission",
+    "provider": "google_directory",
+    "http_status": 403,
+}
+
+
+def test_seed_error_is_classified(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=SEED_ERROR)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["category"] == "insufficient_permissions"
+    assert "directory.write" in body["recommended_fix"]
+    assert body["parameters"]["missing_permission"] == "directory.write"
+    assert body["retryable"] is False
+    assert 0.0 < body["confidence"] <= 1.0
+    assert set(body["runner_up"]) == {"category", "probability"}
+
+
+def test_message_only_is_accepted(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json={"message": "httpx.ReadTimeout: timed out"})
+
+    assert response.status_code == 200
+    assert response.json()["category"] == "timeout"
+
+
+def test_batch_returns_one_result_per_error(live_server: LiveServer) -> None:
+    errors = [
+        SEED_ERROR,
+        {
+            "message": "The request has been ratelimited. Retry-After: 30",
+            "provider": "slack",
+            "http_status": 429,
+        },
+        {"message": "asdf qwerty"},
+    ]
+
+    with live_server.client() as client:
+        response = client.post(PATH, json={"errors": errors})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [result["category"] for result in results] == [
+        "insufficient_permissions",
+        "rate_limited",
+        "unknown",
+    ]
+    assert "30s" in results[1]["recommended_fix"]
+
+
+def test_empty_batch_returns_no_results(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json={"errors": []})
+
+    assert response.status_code == 200
+    assert response.json() == {"results": []}
+
+
+@pytest.mark.parametrize(
+    ("body", "field_part"),
+    [
+        ({}, "message"),
+        ({"error_code": "invalid_permission"}, "message"),
+        ({"message": 42}, "message"),
+        ({"message": "x", "http_status": 42}, "http_status"),
+        ({"message": "x", "http_status": "forbidden"}, "http_status"),
+        ({"message": "x", "colour": "red"}, "colour"),
+        ({"message": "x", "errors": [{"message": "y"}]}, "errors"),
+        ({"errors": [{"error_code": "x"}]}, "errors[0].message"),
+        ({"errors": "not a list"}, "errors"),
+        ({"message": "x" * 20_001}, "message"),
+    ],
+)
+def test_malformed_body_is_422_naming_field(
+    live_server: LiveServer, body: dict[str, object], field_part: str
+) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert field_part in error["message"] or any(field_part in d["field"] for d in error["details"])
+
+
+def test_batch_over_limit_is_422(live_server: LiveServer) -> None:
+    errors = [{"message": "timeout"}] * (MAX_BATCH_ERRORS + 1)
+
+    with live_server.client() as client:
+        response = client.post(PATH, json={"errors": errors})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "errors"
+
+
+def test_batch_at_limit_is_accepted(live_server: LiveServer) -> None:
+    errors = [
+        {"message": "Channel has been archived.", "error_code": "is_archived"}
+    ] * MAX_BATCH_ERRORS
+
+    with live_server.client() as client:
+        response = client.post(PATH, json={"errors": errors})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == MAX_BATCH_ERRORS
+
+
+def test_invalid_json_is_400(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post(
+            PATH, content=b'{"message": ', headers={"Content-Type": "application/json"}
+        )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+
+
+def test_request_without_token_is_401(live_server: LiveServer) -> None:
+    response = httpx.post(f"{live_server.base_url}{PATH}", json=SEED_ERROR, timeout=30.0)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_missing_model_is_503_without_path(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NOVA_MODELS_DIR", str(tmp_path))
+    monkeypatch.setattr(nova.errors.classifier, "_default", None)
+
+    with live_server.client() as client:
+        response = client.post(PATH, json=SEED_ERROR)
+
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "model_unavailable"
+    assert str(tmp_path) not in error["message"]
