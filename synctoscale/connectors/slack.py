@@ -219,10 +219,12 @@ class SlackConnector(HttpConnector):
         details: dict[str, Any] = {}
         if code == "missing_scope":
             details = {"needed": body.get("needed"), "provided": body.get("provided")}
+            # The granted scopes stay in details only: a message that lists them reads as
+            # if they were missing too.
             message = (
                 f"Slack rejected the call{where}: missing_scope; the token needs "
-                f"{body.get('needed') or 'another scope'} and carries "
-                f"{body.get('provided') or 'none'}. Add the scope to the app and reinstall it."
+                f"{body.get('needed') or 'another scope'}. Add the scope to the app and "
+                "reinstall it."
             )
         return self.http_error(
             response,

@@ -318,3 +318,16 @@ def test_failure_without_classifier(
     details = response.json()["error"]["details"]
     assert details["category"] is None
     assert details["recommended_fix"] is None
+
+
+def test_failure_classified_by_nova(
+    sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(classify._state, "available", True)
+    with sandbox_server.client() as client:
+        create_connection(client, "hubspot", credentials={"access_token": "pat-readonly"})
+        response = client.post("/actions/run", json=SEED_REQUEST)
+
+    details = response.json()["error"]["details"]
+    assert details["category"] == "insufficient_permissions"
+    assert "crm.objects.contacts.write" in details["recommended_fix"]

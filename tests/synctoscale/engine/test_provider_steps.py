@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from synctoscale.engine import classify
 from tests.synctoscale.conftest import LiveServer, Sandbox
 from tests.synctoscale.connections import HUBSPOT_TOKEN, create_connection
 from tests.synctoscale.workflows import create_workflow, wait_for_run
@@ -87,7 +88,10 @@ def test_event_creates_hubspot_contact(sandbox_server_any_db: LiveServer, sandbo
     assert contacts[0]["properties"]["lifecyclestage"] == "lead"
 
 
-def test_duplicate_contact_error_lookup(sandbox_server: LiveServer) -> None:
+def test_duplicate_contact_error_lookup(
+    sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(classify._state, "available", True)
     with sandbox_server.client() as client:
         connection = create_connection(client, "hubspot")
         create_workflow(client, sync_to_hr(connection["id"]))
@@ -106,6 +110,8 @@ def test_duplicate_contact_error_lookup(sandbox_server: LiveServer) -> None:
     assert body["retryable"] is False
     assert f"Existing ID: {existing}" in body["message"]
     assert body["raw_response"]["category"] == "CONFLICT"
+    assert body["category"] == "duplicate_record"
+    assert existing in body["recommended_fix"]
     assert HUBSPOT_TOKEN not in lookup.text
 
 
