@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
 
 from synctoscale.api.dependencies import DatabaseDep, PageRequestDep
 from synctoscale.api.pagination import Page, next_cursor
@@ -23,6 +24,7 @@ from synctoscale.ids import new_id
 from synctoscale.jsonbody import StrictJSONRoute
 from synctoscale.settings import Settings
 from synctoscale.store import connections as connection_store
+from synctoscale.store.db import Database
 from synctoscale.store.models import Connection
 from synctoscale.store.types import utcnow
 
@@ -319,7 +321,7 @@ def _invalid(field: str, problem: str) -> ApiError:
     return invalid_request([{"field": field, "problem": problem, "type": "value_error"}])
 
 
-def _load(session: Any, project_id: str, connection_id: str) -> Connection:
+def _load(session: Session, project_id: str, connection_id: str) -> Connection:
     connection = connection_store.get_connection(session, project_id, connection_id)
     if connection is None:
         raise connection_not_found(connection_id)
@@ -327,7 +329,11 @@ def _load(session: Any, project_id: str, connection_id: str) -> Connection:
 
 
 def _check(
-    database: Any, vault: CredentialVault, settings: Settings, project_id: str, connection_id: str
+    database: Database,
+    vault: CredentialVault,
+    settings: Settings,
+    project_id: str,
+    connection_id: str,
 ) -> ConnectionOut:
     """Check the connection against its provider and record the outcome on the row.
 

@@ -130,11 +130,15 @@ class ConnectionCheck:
     error_code: str | None = None
 
 
+# How a failed check reads: a failure that says nothing about the credentials (an outage,
+# a timeout, a rate limit, no response) leaves them possibly fine, so it is "unreachable".
 _STATUS_BY_KIND = {
-    FailureKind.INVALID_CREDENTIALS: ConnectionStatus.INVALID_CREDENTIALS,
-    FailureKind.NOT_FOUND: ConnectionStatus.INVALID_CREDENTIALS,
     FailureKind.INSUFFICIENT_SCOPES: ConnectionStatus.INSUFFICIENT_SCOPES,
     FailureKind.FORBIDDEN: ConnectionStatus.INSUFFICIENT_SCOPES,
+    FailureKind.RATE_LIMITED: ConnectionStatus.UNREACHABLE,
+    FailureKind.UNAVAILABLE: ConnectionStatus.UNREACHABLE,
+    FailureKind.TIMEOUT: ConnectionStatus.UNREACHABLE,
+    FailureKind.NETWORK: ConnectionStatus.UNREACHABLE,
 }
 
 
@@ -188,9 +192,7 @@ class Connector(ABC):
         try:
             identity = self.identify()
         except ConnectorError as exc:
-            status = _STATUS_BY_KIND.get(exc.kind, ConnectionStatus.UNREACHABLE)
-            if not exc.retryable and status is ConnectionStatus.UNREACHABLE:
-                status = ConnectionStatus.INVALID_CREDENTIALS
+            status = _STATUS_BY_KIND.get(exc.kind, ConnectionStatus.INVALID_CREDENTIALS)
             return ConnectionCheck(status, exc.message, error_code=exc.error_code)
 
         granted = identity.granted_scopes

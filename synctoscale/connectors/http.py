@@ -132,6 +132,7 @@ class HttpConnector(Connector):
 
     default_base_url: ClassVar[str]
     _client: httpx.Client | None = None  # open only inside run() or session()
+    _last_status: int | None = None  # status of the latest response, for ActionResult
 
     @property
     def api_base_url(self) -> str:
@@ -158,7 +159,7 @@ class HttpConnector(Connector):
         handler = getattr(self, request.action)
         with self._session():
             output = handler(request.input)
-        return ActionResult(output=self.redact(output), provider_status=200)
+        return ActionResult(output=self.redact(output), provider_status=self._last_status)
 
     def session(self) -> _Session:
         """Open a client for several calls outside ``run``, as ``identify`` does."""
@@ -201,6 +202,7 @@ class HttpConnector(Connector):
                 kind=FailureKind.NETWORK,
             ) from None
 
+        self._last_status = response.status_code
         logger.debug(
             "%s %s %s -> %d in %.0f ms",
             self.provider,

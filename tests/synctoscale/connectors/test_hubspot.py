@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from synctoscale.connectors import ConnectionStatus, FailureKind
+from synctoscale.connectors import ActionRequest, ConnectionStatus, FailureKind
 from tests.synctoscale.conftest import Sandbox
 from tests.synctoscale.connectors.actions import action_error, connector, run_action
 
@@ -178,3 +178,11 @@ def test_check_reads_account(sandbox: Sandbox) -> None:
     check = connector(sandbox, "hubspot", TOKEN).check()
 
     assert check.account["portalId"] == 8675309
+
+
+def test_create_reports_provider_status(sandbox: Sandbox) -> None:
+    request = ActionRequest("create_contact", JORDAN, run_id="run_1", step_id="s", attempt=1)
+
+    result = connector(sandbox, "hubspot", TOKEN).run(request)
+
+    assert result.provider_status == 201
