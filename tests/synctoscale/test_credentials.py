@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from synctoscale import cli
-from synctoscale.credentials import rotate_credentials
+from synctoscale.credentials import CredentialVault, EngineCredentials, rotate_credentials
 from synctoscale.crypto import KEY_FILE_NAME, KeyRing, generate_key_line, load_keyring, parse_keys
+from synctoscale.engine.steps import StepFailure
 from synctoscale.store.projects import create_project, create_token
 from tests.synctoscale.conftest import LiveServer
 from tests.synctoscale.connections import (
@@ -225,3 +226,22 @@ def test_secrets_not_logged_or_returned(
         assert secret not in caplog.text
         for response in responses:
             assert secret not in response.text
+
+
+def test_missing_key_fails_step(sandbox_server: LiveServer) -> None:
+    with sandbox_server.client() as client:
+        created = create_connection(client, "hubspot")
+    lookup = EngineCredentials(sandbox_server.database, CredentialVault(None))
+
+    with pytest.raises(StepFailure) as caught:
+        lookup("proj_unused", created["id"], "hubspot")
+    project_id = _rows(sandbox_server)[0]["project_id"]
+    with pytest.raises(StepFailure) as missing_key:
+        lookup(project_id, created["id"], "hubspot")
+    with pytest.raises(StepFailure) as wrong_provider:
+        lookup(project_id, created["id"], "slack")
+
+    assert caught.value.error_code == "connection_not_found"
+    assert missing_key.value.error_code == "encryption_key_missing"
+    assert "SYNCTOSCALE_ENCRYPTION_KEYS" in missing_key.value.message
+    assert wrong_provider.value.error_code == "connection_provider_mismatch"
