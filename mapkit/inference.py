@@ -215,6 +215,11 @@ class _Inference:
         return _Judgement("string")
 
     def temporal(self, texts: list[str]) -> _Judgement | None:
+        # A column is temporal only if every value is, so a first value that fits no format
+        # settles it without reading the rest (most text columns end here).
+        first = detect_date_format(texts[:1], two_digit_year_pivot=self.pivot, null_tokens=())
+        if first.matched == 0:
+            return None
         guess = detect_date_format(texts, two_digit_year_pivot=self.pivot, null_tokens=())
         if guess.matched != len(texts) or guess.kind is None:
             return None

@@ -9,10 +9,22 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from synctoscale import __version__
+from synctoscale.api import (
+    actions,
+    connections,
+    mapping,
+    nova_errors,
+    nova_mapping,
+    rate_limit,
+    runs,
+    triggers,
+    workflows,
+)
 from synctoscale.api import errors as error_lookup
-from synctoscale.api import mapping, nova_errors, rate_limit, runs, triggers, workflows
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
+from synctoscale.credentials import CredentialVault, EngineCredentials
+from synctoscale.crypto import load_keyring
 from synctoscale.engine.files import load_workflow_dir
 from synctoscale.engine.runtime import Engine
 from synctoscale.errors import install_error_handlers
@@ -37,7 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings.from_env()
     database = Database(settings.resolved_database_url)
-    engine = Engine(settings, database)
+    # Without SYNCTOSCALE_ENCRYPTION_KEYS the API creates a key file in the data directory;
+    # workers only read it.
+    vault = CredentialVault(load_keyring(settings, create=True))
+    engine = Engine(settings, database, credentials=EngineCredentials(database, vault))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.engine = engine
+    app.state.vault = vault
     app.state.authenticator = Authenticator(database)
     app.state.rate_limits = RateLimits(
         settings.rate_limit_storage_url, settings.rate_limit, settings.token_rate_limit
@@ -81,4 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(triggers.router)
     app.include_router(error_lookup.router)
+    app.include_router(nova_mapping.router)
+    app.include_router(connections.router)
+    app.include_router(actions.router)
     return app

@@ -57,6 +57,34 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _command(commands, "migrate", "upgrade the database schema to the newest version", _migrate)
 
+    sandbox = _command(commands, "sandbox", "serve the local provider emulator", _sandbox)
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sandbox.add_argument("--port", type=int, default=8900, help="TCP port to listen on")
+    sandbox.add_argument(
+        "--retry-after", type=int, default=1, help="Retry-After seconds on rate limits (default: 1)"
+    )
+    sandbox.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=5.0,
+        help="how long slow.example.com requests wait, in seconds (default: 5)",
+    )
+    sandbox.add_argument("--log-level", default="info", help="debug, info, warning or error")
+
+    connections = _group(commands, "connections", "manage connection credentials")
+    rotate = _command(
+        connections,
+        "rotate-key",
+        "re-encrypt every connection's credentials with the active key",
+        _rotate_key,
+    )
+    rotate.add_argument(
+        "--generate",
+        action="store_true",
+        help="first add a new active key to the key file; not with SYNCTOSCALE_ENCRYPTION_KEYS",
+    )
+    _command(connections, "new-key", "print a new key_id:base64 key to add to the keys", _new_key)
+
     projects = _group(commands, "projects", "manage projects")
     create = _command(projects, "create", "create a project", _create_project)
     create.add_argument("name")
@@ -127,6 +155,58 @@ def _worker(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     database = _database(_settings(args))
     print(f"Database at {database.url.render_as_string(hide_password=True)} is up to date.")
+    return 0
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from synctoscale.sandbox.server import run_sandbox
+
+    return run_sandbox(
+        host=args.host,
+        port=args.port,
+        retry_after_seconds=args.retry_after,
+        slow_seconds=args.slow_seconds,
+        log_level=args.log_level,
+    )
+
+
+def _rotate_key(args: argparse.Namespace) -> int:
+    from synctoscale.credentials import rotate_credentials
+    from synctoscale.crypto import KEY_FILE_NAME, KEYS_VARIABLE, add_key_to_file, load_keyring
+
+    settings = _settings(args)
+    if args.generate:
+        if settings.encryption_keys:
+            raise ValueError(
+                f"--generate adds a key to the key file, but {KEYS_VARIABLE} is set; put a key "
+                "from 'synctoscale connections new-key' first in the variable instead."
+            )
+        path = settings.data_dir / KEY_FILE_NAME
+        if not path.exists():
+            raise LookupError(f"No key file at {path}; start 'synctoscale serve' once first.")
+        print(f"Added key {add_key_to_file(path)} to {path}; it is now the active key.")
+
+    keyring = load_keyring(settings)
+    if keyring is None:
+        raise LookupError(
+            f"No encryption key: set {KEYS_VARIABLE} or start 'synctoscale serve' once to "
+            "create the key file."
+        )
+    report = rotate_credentials(_database(settings), keyring)
+    print(
+        f"Active key {keyring.active_key_id}: {report.rotated} connection(s) re-encrypted, "
+        f"{report.current} already current, {report.changed} changed meanwhile, "
+        f"{len(report.failed)} failed."
+    )
+    for connection_id, problem in report.failed.items():
+        print(f"  {connection_id}: {problem}", file=sys.stderr)
+    return EXIT_ERROR if report.failed else 0
+
+
+def _new_key(args: argparse.Namespace) -> int:
+    from synctoscale.crypto import generate_key_line
+
+    print(generate_key_line())
     return 0
 
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ApiError", "error_body", "install_error_handlers"]
+__all__ = ["ApiError", "error_body", "install_error_handlers", "invalid_request"]
 
 _CODES_BY_STATUS = {
     400: "bad_request",
@@ -53,6 +53,15 @@ class ApiError(StarletteHTTPException):
         self.code = code
         self.message = message
         self.details = details if details is not None else {}
+
+
+def invalid_request(details: list[dict[str, Any]], code: str = "validation_error") -> ApiError:
+    """Return a 422 whose message names the first ``{field, problem}`` and counts the rest."""
+    first = details[0]
+    message = f"Invalid request: {first['field'] or 'body'}: {first['problem']}"
+    if len(details) > 1:
+        message += f" ({len(details) - 1} more problem(s) in details)"
+    return ApiError(422, code, message, details)
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from synctoscale.credentials import CredentialVault, EngineCredentials
+from synctoscale.crypto import KEYS_VARIABLE, load_keyring
 from synctoscale.engine.runtime import Engine
 from synctoscale.logs import configure_logging
 from synctoscale.settings import Settings
@@ -17,7 +19,16 @@ def run_worker(settings: Settings, *, threads: int, log_level: str = "info") -> 
     configure_logging(log_level)
     database = Database(settings.resolved_database_url)
     database.migrate()
-    engine = Engine(settings, database)
+    keyring = load_keyring(settings)
+    if keyring is None:
+        logger.warning(
+            "no encryption key: %s is unset and %s has no key file, so steps that use a "
+            "connection will fail",
+            KEYS_VARIABLE,
+            settings.data_dir,
+        )
+    credentials = EngineCredentials(database, CredentialVault(keyring))
+    engine = Engine(settings, database, credentials=credentials)
 
     engine.sweep()
     logger.info("worker started with %d thread(s)", threads)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from synctoscale.api.dependencies import DatabaseDep
 from synctoscale.api.runs import run_not_found
@@ -14,9 +15,26 @@ from synctoscale.auth import Principal, current_principal
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import StrictJSONRoute
 from synctoscale.store import runs as run_store
-from synctoscale.store.models import RunError
+from synctoscale.store.models import Run, RunError
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["errors"])
+
+
+def run_errors(session: Session, project_id: str, run_id: str) -> tuple[Run, list[RunError]]:
+    """Return a run of the project and its errors, newest first; a 404 if either is missing."""
+    run = run_store.get_run(session, project_id, run_id)
+    if run is None:
+        raise run_not_found(run_id)
+
+    errors = run_store.list_errors(session, run_id)
+    if not errors:
+        raise ApiError(
+            404,
+            "no_error",
+            f"Run {run_id!r} has no recorded error; its status is {run.status}.",
+            {"run_id": run_id, "status": run.status},
+        )
+    return run, errors
 
 
 class ErrorRecord(BaseModel):
@@ -69,17 +87,7 @@ def get_error(
     database: DatabaseDep,
 ) -> ErrorLookup:
     with database.session() as session:
-        run = run_store.get_run(session, principal.project_id, run_id)
-        if run is None:
-            raise run_not_found(run_id)
-        errors = run_store.list_errors(session, run_id)
-        if not errors:
-            raise ApiError(
-                404,
-                "no_error",
-                f"Run {run_id!r} has no recorded error; its status is {run.status}.",
-                {"run_id": run_id, "status": run.status},
-            )
+        run, errors = run_errors(session, principal.project_id, run_id)
         records = [ErrorRecord.of(error) for error in errors]
         status = run.status
 

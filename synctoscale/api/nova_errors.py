@@ -12,9 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import nova
 from nova.errors import ModelNotFoundError
+from synctoscale.api.dependencies import DatabaseDep
+from synctoscale.api.errors import run_errors
 from synctoscale.auth import Principal, current_principal
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.store.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ class ErrorInput(BaseModel):
 
 
 class ClassifyRequest(BaseModel):
-    """Either one error's fields at the top level or a batch under ``errors``."""
+    """One error's fields at the top level, a batch under ``errors``, or a run's ``run_id``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -47,14 +50,21 @@ class ClassifyRequest(BaseModel):
     provider: str | None = Field(None, max_length=100)
     http_status: int | None = Field(None, ge=100, le=599)
     errors: list[ErrorInput] | None = Field(None, max_length=MAX_BATCH_ERRORS)
+    run_id: str | None = Field(
+        None, max_length=100, description="Classify the latest error of this run instead."
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> ClassifyRequest:
         single = [self.message, self.error_code, self.provider, self.http_status]
-        if self.errors is not None and any(value is not None for value in single):
-            raise ValueError("send either one error's fields or 'errors', not both")
-        if self.errors is None and self.message is None:
-            raise ValueError("'message' is required (or send a batch as 'errors')")
+        forms = [any(value is not None for value in single), self.errors is not None]
+        forms.append(self.run_id is not None)
+        if sum(forms) > 1:
+            raise ValueError(
+                "send one error's fields, a batch as 'errors', or a 'run_id', not several"
+            )
+        if not any(forms[1:]) and self.message is None:
+            raise ValueError("'message' is required (or send a batch as 'errors', or a 'run_id')")
         return self
 
 
@@ -77,14 +87,29 @@ class BatchResponse(BaseModel):
     results: list[ClassificationModel]
 
 
+class RunClassificationModel(ClassificationModel):
+    """The classification of a run's latest error, with where that error happened."""
+
+    run_id: str
+    step: str | None
+    error_code: str
+    message: str
+
+
 @router.post(
     "/nova/v1/errors/classify",
-    response_model=ClassificationModel | BatchResponse,
+    response_model=ClassificationModel | BatchResponse | RunClassificationModel,
     summary="Classify a provider error and recommend a fix",
 )
 async def classify(
-    request: ClassifyRequest, principal: Annotated[Principal, Depends(current_principal)]
+    request: ClassifyRequest,
+    principal: Annotated[Principal, Depends(current_principal)],
+    database: DatabaseDep,
 ) -> JSONResponse:
+    if request.run_id is not None:
+        body = await run_in_threadpool(_classify_run, database, principal, request.run_id)
+        return JSONResponse(body)
+
     if request.errors is not None:
         records = [error.model_dump() for error in request.errors]
         results = await run_in_threadpool(_classify, records)
@@ -93,6 +118,25 @@ async def classify(
     record = request.model_dump(exclude={"errors"})
     results = await run_in_threadpool(_classify, [record])
     return JSONResponse(results[0].to_dict())
+
+
+def _classify_run(database: Database, principal: Principal, run_id: str) -> dict[str, Any]:
+    """Classify a run's latest error and store the category on it if it had none."""
+    with database.session() as session:
+        _run, errors = run_errors(session, principal.project_id, run_id)
+        latest = errors[0]
+        record = {
+            "message": latest.message,
+            "error_code": latest.error_code,
+            "provider": latest.provider,
+            "http_status": latest.provider_status,
+        }
+        classification = _classify([record])[0]
+        if latest.category is None:
+            latest.category = classification.category
+            latest.recommended_fix = classification.recommended_fix
+        where = {"run_id": run_id, "step": latest.step_id, "error_code": latest.error_code}
+        return {**classification.to_dict(), **where, "message": latest.message}
 
 
 def _classify(records: list[dict[str, Any]]) -> list[nova.Classification]:

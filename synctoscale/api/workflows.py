@@ -14,8 +14,9 @@ from synctoscale.api.pagination import Page, next_cursor
 from synctoscale.api.runs import RunQueued
 from synctoscale.auth import Principal, current_principal
 from synctoscale.engine.definitions import WorkflowDefinition
-from synctoscale.errors import ApiError
+from synctoscale.errors import ApiError, invalid_request
 from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.store import connections as connection_store
 from synctoscale.store import workflows as workflow_store
 from synctoscale.store.db import Database
 from synctoscale.store.models import Workflow
@@ -81,6 +82,7 @@ def create_workflow(
     definition: WorkflowDefinition, principal: PrincipalDep, database: DatabaseDep
 ) -> WorkflowOut:
     with database.session() as session:
+        _check_connections(session, principal.project_id, definition)
         try:
             workflow = workflow_store.create_workflow(session, principal.project_id, definition)
         except workflow_store.WorkflowExistsError as exc:
@@ -132,6 +134,7 @@ def replace_workflow(
         workflow = workflow_store.get_workflow(session, principal.project_id, workflow_id)
         if workflow is None:
             raise workflow_not_found(workflow_id)
+        _check_connections(session, principal.project_id, definition)
         workflow_store.replace_workflow(session, workflow, definition)
         result = WorkflowOut.of(workflow)
     _log(principal, workflow_id, "replaced")
@@ -171,6 +174,19 @@ def run_workflow(
     workflow = _load(database, principal.project_id, workflow_id)
     (run,) = engine.trigger(principal.project_id, [workflow], {"type": "manual"}, request.payload)
     return RunQueued.of(run)
+
+
+def _check_connections(session: Any, project_id: str, definition: WorkflowDefinition) -> None:
+    """Raise a 422 naming each step whose connection is missing or of another provider."""
+    problems = connection_store.step_connection_problems(session, project_id, definition)
+    if not problems:
+        return
+    raise invalid_request(
+        [
+            {"field": f"steps[{index}]", "problem": problem, "type": "invalid_connection"}
+            for index, problem in problems
+        ]
+    )
 
 
 def _log(principal: Principal, workflow_id: str, action: str) -> None:

@@ -3,8 +3,12 @@
 from synctoscale.connectors.base import (
     ActionRequest,
     ActionResult,
+    ConnectionCheck,
+    ConnectionStatus,
     Connector,
     ConnectorError,
+    FailureKind,
+    Identity,
     parse_retry_after,
 )
 from synctoscale.connectors.registry import connector_class, provider_actions, register_connector
@@ -12,8 +16,12 @@ from synctoscale.connectors.registry import connector_class, provider_actions, r
 __all__ = [
     "ActionRequest",
     "ActionResult",
+    "ConnectionCheck",
+    "ConnectionStatus",
     "Connector",
     "ConnectorError",
+    "FailureKind",
+    "Identity",
     "connector_class",
     "parse_retry_after",
     "provider_actions",

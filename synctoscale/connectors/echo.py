@@ -17,18 +17,43 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from synctoscale.connectors.base import ActionRequest, ActionResult, Connector, ConnectorError
+from synctoscale.connectors.base import (
+    ActionRequest,
+    ActionResult,
+    Connector,
+    ConnectorError,
+    FailureKind,
+    Identity,
+)
 
 __all__ = ["EchoConnector"]
 
 CONTROL_PREFIX = "_echo_"
 MAX_SLEEP_SECONDS = 120.0
 
-# failure kind -> (error code, provider status, retryable, default message)
-_FAILURES: dict[str, tuple[str, int, bool, str]] = {
-    "retryable": ("provider_unavailable", 503, True, "The echo provider is unavailable."),
-    "rate_limited": ("rate_limited", 429, True, "The echo provider's rate limit was exceeded."),
-    "permanent": ("invalid_request", 400, False, "The echo provider rejected the request."),
+# failure name -> (error code, provider status, retryable, default message, kind)
+_FAILURES: dict[str, tuple[str, int, bool, str, FailureKind]] = {
+    "retryable": (
+        "provider_unavailable",
+        503,
+        True,
+        "The echo provider is unavailable.",
+        FailureKind.UNAVAILABLE,
+    ),
+    "rate_limited": (
+        "rate_limited",
+        429,
+        True,
+        "The echo provider's rate limit was exceeded.",
+        FailureKind.RATE_LIMITED,
+    ),
+    "permanent": (
+        "invalid_request",
+        400,
+        False,
+        "The echo provider rejected the request.",
+        FailureKind.INVALID_REQUEST,
+    ),
 }
 
 
@@ -44,6 +69,9 @@ class EchoConnector(Connector):
             _sleep(controls)
             _fail(controls)
         return ActionResult(output=output, provider_status=200)
+
+    def identify(self) -> Identity:
+        return Identity(account={"provider": "echo"})
 
 
 def _applies(controls: dict[str, Any], attempt: int) -> bool:
@@ -71,7 +99,7 @@ def _fail(controls: dict[str, Any]) -> None:
     if kind not in _FAILURES:
         raise _bad_control("_echo_fail", kind, "one of: " + ", ".join(_FAILURES))
 
-    error_code, status, retryable, message = _FAILURES[kind]
+    error_code, status, retryable, message, failure_kind = _FAILURES[kind]
     retry_after = controls.get("_echo_retry_after")
     if retry_after is not None and not isinstance(retry_after, (int, float)):
         raise _bad_control("_echo_retry_after", retry_after, "a number of seconds")
@@ -84,6 +112,7 @@ def _fail(controls: dict[str, Any]) -> None:
         provider_status=status,
         raw_response={"error": {"code": error_code, "message": message}},
         retry_after=None if retry_after is None else float(retry_after),
+        kind=failure_kind,
     )
 
 
@@ -92,4 +121,5 @@ def _bad_control(key: str, value: Any, expected: str) -> ConnectorError:
         "invalid_request",
         f"The echo control {key} is {value!r}; expected {expected}.",
         retryable=False,
+        kind=FailureKind.INVALID_INPUT,
     )

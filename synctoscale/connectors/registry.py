@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from synctoscale.connectors.bamboohr import BambooHRConnector
 from synctoscale.connectors.base import Connector
 from synctoscale.connectors.echo import EchoConnector
+from synctoscale.connectors.google_directory import GoogleDirectoryConnector
+from synctoscale.connectors.hubspot import HubSpotConnector
+from synctoscale.connectors.slack import SlackConnector
 
 __all__ = ["connector_class", "provider_actions", "register_connector"]
 
@@ -30,4 +34,11 @@ def provider_actions() -> dict[str, frozenset[str]]:
     return {name: connector.actions for name, connector in sorted(_CONNECTORS.items())}
 
 
-register_connector(EchoConnector)
+for _connector in (
+    EchoConnector,
+    SlackConnector,
+    HubSpotConnector,
+    BambooHRConnector,
+    GoogleDirectoryConnector,
+):
+    register_connector(_connector)

@@ -20,6 +20,7 @@ from synctoscale.bootstrap import DEFAULT_PROJECT
 from synctoscale.engine.definitions import WorkflowDefinition
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import loads_strict
+from synctoscale.store import connections as connection_store
 from synctoscale.store import workflows as workflow_store
 from synctoscale.store.db import Database
 from synctoscale.store.projects import ProjectNotFoundError, get_project_by_name
@@ -74,6 +75,7 @@ def load_workflow_dir(database: Database, directory: Path) -> int:
             except ProjectNotFoundError as exc:
                 raise WorkflowFileError(f"{path}: {exc}") from None
             outcome = workflow_store.save_workflow(session, project.id, definition)
+            _warn_about_connections(session, path, project.id, definition)
             logger.info(
                 "workflow %s from %s: %s",
                 definition.id,
@@ -82,6 +84,26 @@ def load_workflow_dir(database: Database, directory: Path) -> int:
                 extra={"project_id": project.id, "workflow_id": definition.id},
             )
     return len(loaded)
+
+
+def _warn_about_connections(
+    session: Any, path: Path, project_id: str, definition: WorkflowDefinition
+) -> None:
+    """Log each step whose connection is missing; its runs fail until the connection exists.
+
+    A file is loaded anyway, unlike a request to the API, because connection ids are made
+    by the API and a fresh install loads its files before any connection exists.
+    """
+    for _index, problem in connection_store.step_connection_problems(
+        session, project_id, definition
+    ):
+        logger.warning(
+            "workflow %s from %s: %s",
+            definition.id,
+            path.name,
+            problem,
+            extra={"project_id": project_id, "workflow_id": definition.id},
+        )
 
 
 def _parse(path: Path, text: str) -> Any:

@@ -34,8 +34,6 @@ class Engine:
         database: Database,
         credentials: CredentialsLookup | None = None,
     ) -> None:
-        # NOTE: no connection store exists yet, so the API passes no credentials lookup and
-        # connectors are built without credentials.
         self.settings = settings
         self.database = database
         self.queue = build_queue(settings)

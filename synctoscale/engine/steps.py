@@ -11,15 +11,17 @@ from synctoscale.connectors import ActionRequest, Connector, ConnectorError, con
 from synctoscale.engine.definitions import ActionStep, ValidateStep, compile_expected_schema
 from synctoscale.engine.paths import SourcePathNotFound, parse_source_path
 
-__all__ = ["CredentialsLookup", "StepContext", "StepFailure", "run_step"]
+__all__ = ["CredentialsLookup", "StepContext", "StepFailure", "action_input", "run_step"]
 
-# (project id, connection id) -> the connection's credentials, or None when it has none.
-CredentialsLookup = Callable[[str, str], Mapping[str, str] | None]
+# (project id, connection id, provider) -> the connection's credentials. It raises
+# StepFailure when the connection is missing, belongs to another provider or cannot be read.
+CredentialsLookup = Callable[[str, str, str], Mapping[str, str] | None]
 
 # Engine error codes; connectors add the providers' own.
 MAPPING_ERROR = "mapping_error"
 VALIDATION_FAILED = "validation_failed"
 INTERNAL_ERROR = "internal_error"
+CONNECTION_REQUIRED = "connection_required"
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _validate(step: ValidateStep, context: StepContext) -> Any:
 def _act(step: ActionStep, context: StepContext, attempt: int) -> Any:
     request = ActionRequest(
         action=step.action,
-        input=_action_input(step, context),
+        input=action_input(step, context),
         run_id=context.run_id,
         step_id=step.id,
         attempt=attempt,
@@ -99,7 +101,8 @@ def _act(step: ActionStep, context: StepContext, attempt: int) -> Any:
         ) from exc
 
 
-def _action_input(step: ActionStep, context: StepContext) -> dict[str, Any]:
+def action_input(step: ActionStep, context: StepContext) -> dict[str, Any]:
+    """Build an action's input from the step's mapping, then its constants."""
     if step.mapping is None:
         if not isinstance(context.payload, dict):
             raise StepFailure(MAPPING_ERROR, "The payload is not an object; add a mapping.")
@@ -126,10 +129,18 @@ def _read(source: str, context: StepContext) -> Any:
 
 
 def _connector(step: ActionStep, context: StepContext) -> Connector:
+    connector = connector_class(step.provider)
+    if step.connection_id is None and connector.requires_credentials():
+        raise StepFailure(
+            CONNECTION_REQUIRED,
+            f"Step {step.id!r} calls {step.provider}, which needs credentials; give the step a "
+            "connection_id.",
+            provider=step.provider,
+        )
+
     credentials = None
     if step.connection_id is not None and context.credentials is not None:
-        credentials = context.credentials(context.project_id, step.connection_id)
-    connector = connector_class(step.provider)
+        credentials = context.credentials(context.project_id, step.connection_id, step.provider)
     return connector(
         credentials=credentials,
         base_url=context.base_urls.get(step.provider),

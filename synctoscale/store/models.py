@@ -167,3 +167,33 @@ class RunError(Base):
     category: Mapped[str | None] = mapped_column(String(100), default=None)
     recommended_fix: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Connection(Base):
+    """A project's account at a provider, with its credentials encrypted.
+
+    ``credentials_ciphertext`` is AES-256-GCM output under the key named by ``key_id``, with
+    the project and connection ids as associated data, so a row copied elsewhere does not
+    decrypt. Both are None until credentials are stored.
+    """
+
+    __tablename__ = "connections"
+    __table_args__ = (
+        Index("ix_connections_project_created", "project_id", "created_at", "id"),
+        Index("ix_connections_project_provider", "project_id", "provider"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    auth_type: Mapped[str] = mapped_column(String(40))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(40))
+    status_message: Mapped[str | None] = mapped_column(Text, default=None)
+    account: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    last_validated: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    key_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    credentials_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

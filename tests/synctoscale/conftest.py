@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 
 from synctoscale.app import create_app
 from synctoscale.bootstrap import bootstrap_default_project
+from synctoscale.sandbox import SandboxConfig, base_urls, create_sandbox_app
 from synctoscale.settings import Settings
 from synctoscale.store.db import Database
 from tests.synctoscale.databases import scratch_postgres_database
@@ -71,3 +73,38 @@ def serve(settings: Settings, app: FastAPI | None = None) -> Iterator[LiveServer
     with running_server(app) as base_url:
         yield LiveServer(base_url, app, settings, database, token)
     database.dispose()
+
+
+@dataclass
+class Sandbox:
+    """A provider sandbox on loopback: its root URL and each provider's base URL."""
+
+    root: str
+    urls: dict[str, str]
+
+
+@contextmanager
+def running_sandbox(config: SandboxConfig | None = None) -> Iterator[Sandbox]:
+    """Serve a fresh sandbox under uvicorn on 127.0.0.1 and yield its URLs."""
+    with running_server(create_sandbox_app(config)) as root:
+        yield Sandbox(root, base_urls(root))
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with running_sandbox() as served:
+        yield served
+
+
+@pytest.fixture
+def sandbox_server(settings: Settings, sandbox: Sandbox) -> Iterator[LiveServer]:
+    """The app on SQLite, with every provider pointed at a fresh sandbox."""
+    yield from serve(replace(settings, provider_base_urls=sandbox.urls))
+
+
+@pytest.fixture
+def sandbox_server_any_db(
+    settings: Settings, database_url: str, sandbox: Sandbox
+) -> Iterator[LiveServer]:
+    """The app pointed at a sandbox, once on SQLite and once on PostgreSQL."""
+    yield from serve(replace(settings, database_url=database_url, provider_base_urls=sandbox.urls))

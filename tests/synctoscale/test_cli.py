@@ -70,6 +70,8 @@ def test_revoke_unknown_token_is_error(tmp_path: Path, capsys: pytest.CaptureFix
 def test_serve_bootstraps_once_and_answers(tmp_path: Path) -> None:
     """Start ``synctoscale serve`` twice on one data dir; only the first start prints a token."""
     first_output, token = _serve_once(tmp_path)
+    key_file = tmp_path / "encryption-keys"
+    first_keys = key_file.read_text()
     second_output, _ = _serve_once(tmp_path, token)
 
     assert first_output.count(token) == 1
@@ -77,6 +79,8 @@ def test_serve_bootstraps_once_and_answers(tmp_path: Path) -> None:
     assert token_file.read_text().strip() == token
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert not TOKEN_PATTERN.search(second_output)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_text() == first_keys
 
 
 def _serve_once(data_dir: Path, token: str | None = None) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import httpx
@@ -35,7 +36,10 @@ def _step(**fields: Any) -> dict[str, Any]:
 
 def test_create_and_read_workflow(live_server_any_db: LiveServer) -> None:
     with live_server_any_db.client() as client:
-        created = create_workflow(client, SYNC_TO_HR)
+        connection = client.post("/connections", json={"provider": "echo", "auth_type": "none"})
+        definition = copy.deepcopy(SYNC_TO_HR)
+        definition["steps"][0]["connection_id"] = connection.json()["id"]
+        created = create_workflow(client, definition)
         fetched = client.get("/workflows/sync_to_hr")
 
     assert fetched.status_code == 200

@@ -141,3 +141,22 @@ def test_missing_folder_is_error(tmp_path: Path) -> None:
     with pytest.raises(WorkflowFileError, match="does not exist"):
         load_workflow_dir(database, tmp_path / "nope")
     database.dispose()
+
+
+def test_file_without_connection_loads_with_warning(
+    tmp_path: Path, workflows_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    step = {"id": "create", "type": "action", "provider": "hubspot", "action": "create_contact"}
+    (workflows_dir / "hubspot.json").write_text(json.dumps({"id": "to_hubspot", "steps": [step]}))
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    database.migrate()
+    with database.session() as session:
+        create_project(session, "default")
+
+    with caplog.at_level("WARNING"):
+        loaded = load_workflow_dir(database, workflows_dir)
+    database.dispose()
+
+    assert loaded == 3
+    assert "to_hubspot" in caplog.text
+    assert "needs a connection_id" in caplog.text

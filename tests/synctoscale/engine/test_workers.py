@@ -22,7 +22,8 @@ import pytest
 
 from synctoscale.engine.queue import build_queue
 from synctoscale.settings import Settings
-from tests.synctoscale.conftest import LiveServer, serve
+from tests.synctoscale.conftest import LiveServer, running_sandbox, serve
+from tests.synctoscale.connections import create_connection
 from tests.synctoscale.databases import redis_url, scratch_postgres_database
 from tests.synctoscale.workflows import create_workflow, echo_workflow, start_run, wait_for_run
 
@@ -68,12 +69,14 @@ def api(scaled_settings: Settings) -> Iterator[LiveServer]:
 
 
 @contextmanager
-def worker_process(settings: Settings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(
+    settings: Settings, log: Path, extra_environment: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``synctoscale worker`` with ``settings`` as a child process; stop it with SIGINT."""
     with log.open("ab") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "synctoscale.cli", "worker", "--threads", "2"],
-            env={**os.environ, **_environment(settings)},
+            env={**os.environ, **_environment(settings), **(extra_environment or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -172,3 +175,27 @@ def test_killed_worker_run_fails_without_attempts(api: LiveServer, tmp_path: Pat
     assert run["error"]["error_code"] == "worker_lost"
     assert error["step"] == "say"
     assert "heartbeats" in error["message"]
+
+
+def test_worker_decrypts_connection_credentials(scaled_settings: Settings, tmp_path: Path) -> None:
+    """A worker reads the key file the API created, and calls the provider with the token."""
+    with running_sandbox() as sandbox:
+        settings = replace(scaled_settings, provider_base_urls=sandbox.urls)
+        for api in serve(settings):
+            with api.client() as client:
+                connection = create_connection(client, "hubspot")
+                step = {
+                    "id": "create_contact",
+                    "type": "action",
+                    "provider": "hubspot",
+                    "action": "create_contact",
+                    "connection_id": connection["id"],
+                }
+                create_workflow(client, {"id": "to_hubspot", "steps": [step]})
+                run_id = start_run(client, "to_hubspot", {"email": "w@example.com"})
+                environment = {"SYNCTOSCALE_PROVIDER_HUBSPOT_URL": sandbox.urls["hubspot"]}
+                with worker_process(settings, tmp_path / "worker.log", environment):
+                    run = wait_for_run(client, run_id, timeout=90)
+
+    assert run["status"] == "succeeded", (tmp_path / "worker.log").read_text()
+    assert run["steps"][0]["output"]["properties"]["email"] == "w@example.com"
