@@ -96,6 +96,11 @@ def test_batch_probabilities_equal_pipeline(pipeline: Any) -> None:
     results = classifier.classify(RECORDS)
     expected = pipeline.predict_proba(RECORDS).max(axis=1)
 
-    for result, probability in zip(results, expected, strict=True):
-        if result.runner_up is not None and result.category != "unknown":
-            assert result.confidence == pytest.approx(round(float(probability), 4))
+    answered = [
+        (result, probability)
+        for result, probability in zip(results, expected, strict=True)
+        if result.category != "unknown"
+    ]
+    assert len(answered) >= 3
+    for result, probability in answered:
+        assert result.confidence == pytest.approx(round(float(probability), 4))
