@@ -29,6 +29,7 @@ from synctoscale.engine.files import load_workflow_dir
 from synctoscale.engine.runtime import Engine
 from synctoscale.errors import install_error_handlers
 from synctoscale.idempotency import IdempotencyMiddleware
+from synctoscale.openapi import ERROR_RESPONSES, install_error_schema
 from synctoscale.ratelimit import RateLimitMiddleware, RateLimits
 from synctoscale.settings import Settings
 from synctoscale.store.db import Database
@@ -81,23 +82,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.rate_limit_storage_url, settings.rate_limit, settings.token_rate_limit
     )
 
-    # Middleware added last runs first: size check, authentication, rate limit, idempotency.
+    # Middleware added last runs first: authentication (so an anonymous caller gets a 401
+    # whatever its body), the size check, the rate limit, then idempotency.
     app.add_middleware(
         IdempotencyMiddleware, database=database, ttl_seconds=settings.idempotency_ttl_seconds
     )
     app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
-    app.add_middleware(AuthMiddleware, authenticator=app.state.authenticator)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AuthMiddleware, authenticator=app.state.authenticator)
     install_error_handlers(app)
+    install_error_schema(app)
 
-    app.include_router(mapping.router)
-    app.include_router(nova_errors.router)
-    app.include_router(rate_limit.router)
-    app.include_router(workflows.router)
-    app.include_router(runs.router)
-    app.include_router(triggers.router)
-    app.include_router(error_lookup.router)
-    app.include_router(nova_mapping.router)
-    app.include_router(connections.router)
-    app.include_router(actions.router)
+    app.include_router(mapping.router, responses=ERROR_RESPONSES)
+    app.include_router(nova_errors.router, responses=ERROR_RESPONSES)
+    app.include_router(rate_limit.router, responses=ERROR_RESPONSES)
+    app.include_router(workflows.router, responses=ERROR_RESPONSES)
+    app.include_router(runs.router, responses=ERROR_RESPONSES)
+    app.include_router(triggers.router, responses=ERROR_RESPONSES)
+    app.include_router(error_lookup.router, responses=ERROR_RESPONSES)
+    app.include_router(nova_mapping.router, responses=ERROR_RESPONSES)
+    app.include_router(connections.router, responses=ERROR_RESPONSES)
+    app.include_router(actions.router, responses=ERROR_RESPONSES)
     return app

@@ -41,7 +41,7 @@ def bootstrap_default_project(database: Database, data_dir: Path) -> str | None:
 
 def _write_secret_file(path: Path, content: str) -> None:
     """Write ``content`` to a new file readable by its owner only, replacing an old one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

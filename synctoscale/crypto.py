@@ -198,7 +198,7 @@ def _create_key_file(path: Path) -> None:
     The key is written to a temporary file first and then hard-linked into place, which fails
     if the name exists, so no process ever reads a half-written key file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

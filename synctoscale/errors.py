@@ -8,6 +8,7 @@ name a program can branch on, ``message`` a sentence for a person, ``details`` s
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -94,6 +95,14 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
 async def _handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     details = [_describe_problem(error) for error in exc.errors()]
 
+    if _body_not_sent_as_json(request, exc):
+        message = (
+            "The request body was not read as JSON because its Content-Type is "
+            f"{request.headers.get('content-type') or 'missing'}; "
+            "send 'Content-Type: application/json'."
+        )
+        return JSONResponse(error_body("unsupported_media_type", message), status_code=415)
+
     if any(error.get("type") == "json_invalid" for error in exc.errors()):
         message = f"The request body is not valid JSON: {details[0]['problem']}"
         return JSONResponse(error_body("invalid_json", message, details), status_code=400)
@@ -105,9 +114,30 @@ async def _handle_validation_error(request: Request, exc: RequestValidationError
     return JSONResponse(error_body("validation_error", message, details), status_code=422)
 
 
+def _body_not_sent_as_json(request: Request, exc: RequestValidationError) -> bool:
+    """Tell whether FastAPI skipped JSON parsing because of the Content-Type header."""
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return False
+    sent_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
+    if not sent_body:
+        return False
+    return any(tuple(error.get("loc", ())) == ("body",) for error in exc.errors())
+
+
+# pydantic names the member of a union it tried, such as ``dict[str,list[any]]``, in the
+# location; a caller knows its field by name only.
+_UNION_MEMBER = re.compile(r"^[\w-]+\[.*\]$")
+
+
 def _describe_problem(error: dict[str, Any]) -> dict[str, Any]:
     """Turn one pydantic error into ``{field, problem, type}`` with a dotted field path."""
-    location = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    location = list(error.get("loc", ()))
+    if location and location[0] in ("body", "query", "path", "header"):
+        location = location[1:]
+    location = [part for part in location if not _UNION_MEMBER.match(str(part))]
     field = ""
     for part in location:
         if isinstance(part, int):
@@ -118,6 +148,8 @@ def _describe_problem(error: dict[str, Any]) -> dict[str, Any]:
             field = str(part)
 
     problem = str(error.get("msg", "invalid value"))
+    if error.get("type") == "value_error":
+        problem = problem.removeprefix("Value error, ")
     context = error.get("ctx") or {}
     if error.get("type") == "json_invalid" and "error" in context:
         problem = f"{context['error']} at character {location[0] if location else 0}"

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def serve(settings: Settings, *, host: str, port: int, log_level: str = "info") -> int:
     """Run the API until interrupted; return the process exit code."""
     configure_logging(log_level)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     database = Database(settings.resolved_database_url)
     database.migrate()

@@ -72,7 +72,7 @@ def build_queue(settings: Settings) -> Huey:
     options: dict[str, Any] = {"results": False, "serializer": JSONSerializer()}
     url = settings.queue_url
     if not url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         filename = str(settings.data_dir / QUEUE_FILE_NAME)
         return SqliteHuey(settings.queue_name, filename=filename, **options)
 

@@ -40,11 +40,9 @@ def test_lone_clear_winner_is_chosen(scores: np.ndarray, threshold: float) -> No
 def test_assignment_maximises_total_log_odds() -> None:
     # Giving source 0 to target 1 and source 1 to target 0 sums to more log-odds (1.73 + 2.20)
     # than the single strongest pair (2.94), so both targets are mapped.
-    shared = np.array([[0.95, 0.85],
-                       [0.90, 0.10]])
+    shared = np.array([[0.95, 0.85], [0.90, 0.10]])
     # A weak second choice (log-odds 0.41) is not worth giving up the strongest pair.
-    lopsided = np.array([[0.95, 0.60],
-                         [0.90, 0.10]])
+    lopsided = np.array([[0.95, 0.60], [0.90, 0.10]])
 
     assert assign(shared, 0.5) == {0: 1, 1: 0}
     assert assign(lopsided, 0.5) == {0: 0}

@@ -25,7 +25,7 @@ LEXICON = load_lexicon()
         ("start_date", "hire_date"),
         ("e-mail", "email"),
         ("workEmail", "email"),
-        ("emails[type eq \"work\"].value", "email"),
+        ('emails[type eq "work"].value', "email"),
         ("cell", "mobile_phone"),
         ("phones[0].value", "phone"),
         ("zipcode", "postal_code"),

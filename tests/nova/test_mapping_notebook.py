@@ -23,8 +23,12 @@ def test_notebook_trains_into_temp_dir(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("NOVA_MODELS_DIR", str(tmp_path))
 
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(REPOSITORY)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(REPOSITORY)}},
+    ).execute()
 
     assert (tmp_path / MODEL_FILE).is_file()
     metrics = json.loads((tmp_path / METRICS_FILE).read_text(encoding="utf-8"))

@@ -21,8 +21,13 @@ def test_record_nests_into_dot_paths() -> None:
     fields = source_fields(record)
 
     assert [f.name for f in fields] == [
-        "id", "name.givenName", "name.familyName", "emails[0].value", "emails[0].type",
-        "tags", "manager",
+        "id",
+        "name.givenName",
+        "name.familyName",
+        "emails[0].value",
+        "emails[0].type",
+        "tags",
+        "manager",
     ]
     assert fields[1].samples == ("Avery",)
     assert fields[5] == Field("tags", "array", ("vip", "beta"))
@@ -30,8 +35,9 @@ def test_record_nests_into_dot_paths() -> None:
 
 
 def test_field_objects_keep_type_and_samples() -> None:
-    fields = source_fields([{"name": "hireDate", "type": "date?", "samples": ["2021-03-15"]},
-                            "fname"])
+    fields = source_fields(
+        [{"name": "hireDate", "type": "date?", "samples": ["2021-03-15"]}, "fname"]
+    )
 
     assert fields == [Field("hireDate", "date", ("2021-03-15",)), Field("fname")]
 
@@ -53,18 +59,26 @@ def test_samples_merge_by_field_name(samples: Any, expected: tuple[str, ...]) ->
 @pytest.mark.parametrize(
     ("schema", "expected"),
     [
-        ({"first_name": "string", "start_date": "date?"},
-         [Field("first_name", "string"), Field("start_date", "date")]),
-        ({"name": {"givenName": "string"}, "emails": ["email"]},
-         [Field("name.givenName", "string"), Field("emails", "array")]),
-        ({"start_date": {"type": "date", "format": "DD/MM/YYYY"}},
-         [Field("start_date", "date")]),
-        ({"type": "object", "properties": {
-            "email": {"type": "string", "format": "email"},
-            "age": {"type": ["integer", "null"]},
-            "address": {"type": "object", "properties": {"city": {"type": "string"}}},
-        }},
-         [Field("email", "email"), Field("age", "integer"), Field("address.city", "string")]),
+        (
+            {"first_name": "string", "start_date": "date?"},
+            [Field("first_name", "string"), Field("start_date", "date")],
+        ),
+        (
+            {"name": {"givenName": "string"}, "emails": ["email"]},
+            [Field("name.givenName", "string"), Field("emails", "array")],
+        ),
+        ({"start_date": {"type": "date", "format": "DD/MM/YYYY"}}, [Field("start_date", "date")]),
+        (
+            {
+                "type": "object",
+                "properties": {
+                    "email": {"type": "string", "format": "email"},
+                    "age": {"type": ["integer", "null"]},
+                    "address": {"type": "object", "properties": {"city": {"type": "string"}}},
+                },
+            },
+            [Field("email", "email"), Field("age", "integer"), Field("address.city", "string")],
+        ),
     ],
 )
 def test_target_schema_table(schema: dict[str, Any], expected: list[Field]) -> None:

@@ -13,20 +13,41 @@ from nova.mapping import MappingInputError, ModelNotFoundError, suggest_mapping
 from nova.mapping.model import MODELS_DIR_VARIABLE
 
 HR_SOURCE = [
-    "employeeNumber", "firstName", "lastName", "workEmail", "homeEmail", "mobilePhone",
-    "hireDate", "dateOfBirth", "department", "jobTitle", "isPhotoUploaded",
+    "employeeNumber",
+    "firstName",
+    "lastName",
+    "workEmail",
+    "homeEmail",
+    "mobilePhone",
+    "hireDate",
+    "dateOfBirth",
+    "department",
+    "jobTitle",
+    "isPhotoUploaded",
 ]
 HR_TARGET = {
-    "employee_number": "string", "first_name": "string", "last_name": "string",
-    "work_email": "email", "personal_email": "email", "mobile_phone_number": "phone",
-    "hire_date": "date", "date_of_birth": "date", "job_title": "string",
+    "employee_number": "string",
+    "first_name": "string",
+    "last_name": "string",
+    "work_email": "email",
+    "personal_email": "email",
+    "mobile_phone_number": "phone",
+    "hire_date": "date",
+    "date_of_birth": "date",
+    "job_title": "string",
     "favourite_colour": "string",
 }
 HR_EXPECTED = {
-    "employee_number": "employeeNumber", "first_name": "firstName", "last_name": "lastName",
-    "work_email": "workEmail", "personal_email": "homeEmail",
-    "mobile_phone_number": "mobilePhone", "hire_date": "hireDate",
-    "date_of_birth": "dateOfBirth", "job_title": "jobTitle", "favourite_colour": None,
+    "employee_number": "employeeNumber",
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "work_email": "workEmail",
+    "personal_email": "homeEmail",
+    "mobile_phone_number": "mobilePhone",
+    "hire_date": "hireDate",
+    "date_of_birth": "dateOfBirth",
+    "job_title": "jobTitle",
+    "favourite_colour": None,
 }
 
 
@@ -34,8 +55,10 @@ def test_seed_example_maps_exactly() -> None:
     suggestion = nova.suggest_mapping(["fname", "workEmail"], ["first_name", "email"])
 
     assert suggestion.mapping == {"first_name": "fname", "email": "workEmail"}
-    assert suggestion.to_dict()["suggested_mapping"] == {"first_name": "fname",
-                                                        "email": "workEmail"}
+    assert suggestion.to_dict()["suggested_mapping"] == {
+        "first_name": "fname",
+        "email": "workEmail",
+    }
 
 
 def test_hr_schema_maps_every_target() -> None:
@@ -148,24 +171,56 @@ def test_auto_accept_follows_threshold() -> None:
 def test_to_dict_has_every_response_key() -> None:
     body = suggest_mapping(["fname", "workEmail"], ["first_name", "email"]).to_dict()
 
-    assert set(body) == {"suggested_mapping", "suggestions", "candidates", "unmapped_targets",
-                         "unmapped_sources", "thresholds"}
+    assert set(body) == {
+        "suggested_mapping",
+        "suggestions",
+        "candidates",
+        "unmapped_targets",
+        "unmapped_sources",
+        "thresholds",
+    }
     assert body["suggestions"]["email"]["source"] == "workEmail"
-    assert body["candidates"]["email"][0] == {"source": "workEmail",
-                                              "score": body["suggestions"]["email"]["score"]}
+    assert body["candidates"]["email"][0] == {
+        "source": "workEmail",
+        "score": body["suggestions"]["email"]["score"],
+    }
     assert set(body["thresholds"]) == {"suggest", "auto_accept"}
 
 
-FIELD_NAMES = st.sampled_from([
-    "fname", "first_name", "lastName", "surname", "email", "workEmail", "homeEmail",
-    "email_consent", "phone", "mobilePhone", "cell", "hireDate", "start_date", "DOB",
-    "city", "town", "zip", "postal_code", "manager", "supervisor", "title", "jobTitle", "id",
-])
+FIELD_NAMES = st.sampled_from(
+    [
+        "fname",
+        "first_name",
+        "lastName",
+        "surname",
+        "email",
+        "workEmail",
+        "homeEmail",
+        "email_consent",
+        "phone",
+        "mobilePhone",
+        "cell",
+        "hireDate",
+        "start_date",
+        "DOB",
+        "city",
+        "town",
+        "zip",
+        "postal_code",
+        "manager",
+        "supervisor",
+        "title",
+        "jobTitle",
+        "id",
+    ]
+)
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(FIELD_NAMES, min_size=1, max_size=12, unique=True),
-       st.lists(FIELD_NAMES, min_size=1, max_size=12, unique=True))
+@given(
+    st.lists(FIELD_NAMES, min_size=1, max_size=12, unique=True),
+    st.lists(FIELD_NAMES, min_size=1, max_size=12, unique=True),
+)
 def test_no_source_used_twice(source: list[str], target: list[str]) -> None:
     suggestion = suggest_mapping(source, target)
 

@@ -113,3 +113,12 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_serve_keeps_data_dir_private(tmp_path: Path) -> None:
+    """The data dir holds run payloads and encrypted credentials, so only its owner reads it."""
+    data_dir = tmp_path / "data"
+
+    _serve_once(data_dir)
+
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.synctoscale.conftest import LiveServer
@@ -97,3 +98,59 @@ def test_chunked_body_over_limit_is_413(live_server: LiveServer) -> None:
 
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_body_not_sent_as_json_is_415(live_server: LiveServer, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = b'{"payload": {}, "expected_schema": {}}'
+
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=headers)
+
+    assert response.status_code == 415
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_media_type"
+    assert "Content-Type: application/json" in error["message"]
+
+
+def test_missing_body_is_422_not_415(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post("/mapping/validate")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["problem"] == "Field required"
+
+
+def test_union_member_names_stay_out_of_fields(live_server: LiveServer) -> None:
+    body = {"source_fields": ["fname"], "target_fields": ["first_name"], "samples": 7}
+
+    with live_server.client() as client:
+        response = client.post("/nova/v1/mapping/suggest", json=body)
+
+    assert response.status_code == 422
+    fields = {detail["field"] for detail in response.json()["error"]["details"]}
+    assert fields == {"samples"}
+    assert "[" not in response.json()["error"]["message"]
+
+
+def test_value_error_prefix_is_dropped(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post("/nova/v1/errors/classify", json={"error_code": "x"})
+
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert "Value error" not in message
+    assert "'message' is required" in message
+
+
+def test_bad_token_with_huge_body_is_401(live_server: LiveServer) -> None:
+    body = b"x" * (live_server.settings.max_body_bytes * 3)
+
+    response = httpx.post(
+        f"{live_server.base_url}/mapping/validate",
+        content=body,
+        headers={"Authorization": "Bearer sts_tok_000000000000_nope", **JSON},
+    )
+
+    assert response.status_code == 401

@@ -36,8 +36,12 @@ def test_payload_and_schema_over_http(live_server: LiveServer) -> None:
             "email_consent": True,
             "hireDate": "2021-03-15",
         },
-        "target_schema": {"first_name": "string", "last_name": "string", "email": "email",
-                          "start_date": "date"},
+        "target_schema": {
+            "first_name": "string",
+            "last_name": "string",
+            "email": "email",
+            "start_date": "date",
+        },
     }
 
     with live_server.client() as client:
@@ -57,8 +61,10 @@ def test_field_objects_and_samples_over_http(live_server: LiveServer) -> None:
     body = {
         "source_fields": [{"name": "contact", "type": "string"}, {"name": "optin"}],
         "target_fields": [{"name": "email", "type": "email"}],
-        "samples": {"contact": ["avery.quill@example.com", "jordan.vale@example.com"],
-                    "optin": [True, False]},
+        "samples": {
+            "contact": ["avery.quill@example.com", "jordan.vale@example.com"],
+            "optin": [True, False],
+        },
     }
 
     with live_server.client() as client:
@@ -72,19 +78,22 @@ def test_field_objects_and_samples_over_http(live_server: LiveServer) -> None:
     ("body", "fields", "message_part"),
     [
         ({"target_fields": ["email"]}, ["source_fields", "source_payload"], "is required"),
-        ({"source_fields": ["a"], "source_payload": {"a": 1}, "target_fields": ["email"]},
-         ["source_fields", "source_payload"], "not both"),
+        (
+            {"source_fields": ["a"], "source_payload": {"a": 1}, "target_fields": ["email"]},
+            ["source_fields", "source_payload"],
+            "not both",
+        ),
         ({"source_fields": ["a"]}, ["target_fields", "target_schema"], "is required"),
         ({"source_fields": [], "target_fields": ["email"]}, ["source_fields"], "at least 1"),
         ({"source_fields": ["a"], "target_fields": []}, ["target_fields"], "at least 1"),
-        ({"source_fields": [""], "target_fields": ["email"]}, ["source_fields[0]"],
-         "at least 1"),
-        ({"source_fields": ["a"], "target_schema": {"start": "day"}}, ["target_schema"],
-         "unknown type 'day'"),
-        ({"source_payload": {}, "target_fields": ["email"]}, ["source_payload"],
-         "no fields"),
-        ({"source_fields": ["a", "a"], "target_fields": ["email"]}, ["source_fields"],
-         "twice"),
+        ({"source_fields": [""], "target_fields": ["email"]}, ["source_fields[0]"], "at least 1"),
+        (
+            {"source_fields": ["a"], "target_schema": {"start": "day"}},
+            ["target_schema"],
+            "unknown type 'day'",
+        ),
+        ({"source_payload": {}, "target_fields": ["email"]}, ["source_payload"], "no fields"),
+        ({"source_fields": ["a", "a"], "target_fields": ["email"]}, ["source_fields"], "twice"),
         ({"source_fields": ["a"], "target_fields": ["b"], "samples": "x"}, ["samples"], ""),
         ({"source_fields": ["a"], "target_fields": ["b"], "extra": 1}, ["extra"], "extra"),
     ],
@@ -106,16 +115,21 @@ def test_bad_body_is_422_naming_field(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"source_fields": [f"field_{i}" for i in range(501)], "target_fields": ["email"]},
-         "source_fields"),
-        ({"source_payload": {f"field_{i}": i for i in range(501)}, "target_fields": ["email"]},
-         "source_payload"),
-        ({"source_fields": ["a"], "target_fields": [f"field_{i}" for i in range(201)]},
-         "target_fields"),
+        (
+            {"source_fields": [f"field_{i}" for i in range(501)], "target_fields": ["email"]},
+            "source_fields",
+        ),
+        (
+            {"source_payload": {f"field_{i}": i for i in range(501)}, "target_fields": ["email"]},
+            "source_payload",
+        ),
+        (
+            {"source_fields": ["a"], "target_fields": [f"field_{i}" for i in range(201)]},
+            "target_fields",
+        ),
     ],
 )
-def test_too_many_fields_is_422(live_server: LiveServer, body: dict[str, Any],
-                                field: str) -> None:
+def test_too_many_fields_is_422(live_server: LiveServer, body: dict[str, Any], field: str) -> None:
     with live_server.client() as client:
         response = client.post(PATH, json=body)
 
@@ -133,8 +147,9 @@ def test_suggest_needs_token(live_server: LiveServer) -> None:
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-def test_missing_model_is_503(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch,
-                              tmp_path: Path) -> None:
+def test_missing_model_is_503(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv(MODELS_DIR_VARIABLE, str(tmp_path))
 
     with live_server.client() as client:

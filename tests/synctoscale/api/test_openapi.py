@@ -60,3 +60,36 @@ def test_every_reference_resolves(document: dict[str, Any]) -> None:
 
     missing = {ref for ref in refs(document) if ref.rsplit("/", 1)[-1] not in schemas}
     assert missing == set()
+
+
+def test_error_responses_use_error_shape(document: dict[str, Any]) -> None:
+    wrong = [
+        (path, method, status)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if status[0] in "45"
+        and response.get("content", {}).get("application/json", {}).get("schema")
+        != {"$ref": "#/components/schemas/ErrorResponse"}
+    ]
+
+    assert wrong == []
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    error = document["components"]["schemas"]["ErrorDetail"]
+    assert set(error["properties"]) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("post", "/mapping/validate", {"400", "401", "413", "415", "422", "429"}),
+        ("get", "/runs/{run_id}", {"401", "404", "422", "429"}),
+        ("get", "/rate_limit", {"401", "429"}),
+    ],
+)
+def test_operation_lists_its_errors(
+    document: dict[str, Any], method: str, path: str, statuses: set[str]
+) -> None:
+    listed = set(document["paths"][path][method]["responses"])
+
+    assert statuses <= listed
