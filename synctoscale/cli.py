@@ -35,7 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="synctoscale", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="synctoscale",
+        description="Run the SyncToScale API, its workers and the provider sandbox, and manage "
+        "projects, tokens, connections and Nova's models.",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,

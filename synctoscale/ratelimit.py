@@ -38,6 +38,8 @@ class RateLimitStatus:
     limit: int
     remaining: int
     reset_epoch: float
+    window: str = ""  # "project" or "token"
+    rate: str = ""  # the configured limit, such as "5000 per 1 hour"
 
     @property
     def reset(self) -> datetime:
@@ -95,7 +97,8 @@ class RateLimits:
 
     async def _status(self, item: RateLimitItem, kind: str, identifier: str) -> RateLimitStatus:
         stats = await self.limiter.get_window_stats(item, kind, identifier)
-        return RateLimitStatus(item.amount, max(0, stats.remaining), stats.reset_time)
+        remaining = max(0, stats.remaining)
+        return RateLimitStatus(item.amount, remaining, stats.reset_time, kind, str(item))
 
 
 def _parse_limit(text: str, setting: str) -> RateLimitItem:
@@ -186,9 +189,11 @@ class RateLimitMiddleware:
         )
 
         window = status.to_dict()
+        owner = "this project's tokens together" if status.window == "project" else "this token"
         message = (
-            f"Rate limit of {status.limit} requests exceeded; retry after {retry_after} "
-            f"seconds, when the window resets at {window['reset']}."
+            f"The {status.window} rate limit of {status.rate} requests for {owner} is "
+            f"exhausted; retry after {retry_after} seconds, when the window resets at "
+            f"{window['reset']}."
         )
         body = {**error_body("rate_limited", message, window), **window}
         return JSONResponse(

@@ -34,7 +34,12 @@ class ErrorInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(max_length=MAX_MESSAGE_CHARS, description="The provider's error text.")
+    message: str = Field(
+        min_length=1,
+        max_length=MAX_MESSAGE_CHARS,
+        pattern=r"\S",
+        description="The provider's error text; it must not be empty.",
+    )
     error_code: str | None = Field(None, max_length=200, description="The provider's code.")
     provider: str | None = Field(None, max_length=100, description="For example google_directory.")
     http_status: int | None = Field(None, ge=100, le=599, description="The response status.")
@@ -45,7 +50,7 @@ class ClassifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str | None = Field(None, max_length=MAX_MESSAGE_CHARS)
+    message: str | None = Field(None, min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")
     error_code: str | None = Field(None, max_length=200)
     provider: str | None = Field(None, max_length=100)
     http_status: int | None = Field(None, ge=100, le=599)

@@ -153,3 +153,19 @@ def test_missing_model_is_503_without_path(
     error = response.json()["error"]
     assert error["code"] == "model_unavailable"
     assert str(tmp_path) not in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"message": ""}, "message"),
+        ({"message": "   "}, "message"),
+        ({"errors": [{"message": "ok"}, {"message": ""}]}, "errors[1].message"),
+    ],
+)
+def test_empty_message_is_422(live_server: LiveServer, body: dict, field: str) -> None:
+    with live_server.client() as client:
+        response = client.post("/nova/v1/errors/classify", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == field

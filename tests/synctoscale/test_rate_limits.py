@@ -59,6 +59,7 @@ def test_token_limit_gives_429(limited_server: LiveServer) -> None:
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     body = response.json()
     assert body["error"]["code"] == "rate_limited"
+    assert "token rate limit of 3 per 1 minute" in body["error"]["message"]
     assert body["limit"] == 3
     assert body["remaining"] == 0
     assert body["error"]["details"]["reset"] == body["reset"]
@@ -70,10 +71,13 @@ def test_project_limit_spans_tokens(limited_server: LiveServer) -> None:
 
     with limited_server.client() as first, limited_server.client(other) as second:
         first_statuses = [first.get("/no-such-path").status_code for _ in range(3)]
-        second_statuses = [second.get("/no-such-path").status_code for _ in range(3)]
+        responses = [second.get("/no-such-path") for _ in range(3)]
+        second_statuses = [response.status_code for response in responses]
+        rejected = responses[-1]
 
     assert first_statuses == [404, 404, 404]
     assert second_statuses == [404, 404, 429]
+    assert "project rate limit of 5 per 1 minute" in rejected.json()["error"]["message"]
 
 
 def test_rate_limit_endpoint_shape(limited_server: LiveServer) -> None:
