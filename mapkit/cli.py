@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +30,10 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Files smaller than this finish before a progress bar would help.
 _PROGRESS_MIN_BYTES = 1 << 20
+# Table width when standard output is not a terminal, and the narrowest a wrapped last
+# column gets, in characters.
+_DEFAULT_WIDTH = 120
+_MIN_LAST_COLUMN = 40
 
 
 class UsageError(Exception):
@@ -98,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
                     "mapkit validate --schema.")
     _add_input_arguments(infer)
     infer.add_argument("--report", action="store_true",
-                       help="with --format json, print the per-field profile, not only the schema")
+                       help="with --format json, print the per-field profile, not only the "
+                            "schema (the table output always shows the profile)")
     infer.set_defaults(run=_run_infer)
     return parser
 
@@ -230,12 +237,17 @@ def _print_validation_table(report: dict[str, Any], summary: _Summary, max_rows:
     for key, count in summary.groups.most_common(max_rows):
         number, issue = summary.first[key]
         rows.append([issue.field or "(payload)", issue.code, issue.severity, str(count),
-                     str(number), _shorten(issue.message, 90)])
+                     str(number), issue.message])
     out.write("\n")
     _write_table(rows, out)
     hidden = len(summary.groups) - max_rows
     if hidden > 0:
         out.write(f"... and {hidden} more rows; use --max-rows or --format json for all\n")
+    fixable = sum(count for key, count in summary.groups.items()
+                  if summary.first[key][1].suggestion is not None)
+    if report["mode"] == "strict" and fixable:
+        out.write(f"\n{fixable} issues have a canonical value to suggest; --coerce accepts "
+                  "values that convert without loss and reports only the rest\n")
 
 
 def _run_infer(arguments: argparse.Namespace) -> int:
@@ -266,22 +278,26 @@ def _print_profile_table(name: str, result: SchemaProfile, out: TextIO) -> None:
             mark = "decimal comma" if item.decimal_comma else "decimal point"
             notes = "; ".join(filter(None, [mark, notes]))
         rows.append([item.path, item.type, item.format or "", "yes" if item.nullable else "",
-                     f"{item.required_share:.0%}", str(item.distinct), _shorten(notes, 70)])
+                     f"{item.required_share:.0%}", str(item.distinct), notes])
     _write_table(rows, out)
     out.write("\nschema: " + json.dumps(result.schema, ensure_ascii=False) + "\n")
 
 
 def _write_table(rows: list[list[str]], out: TextIO) -> None:
+    """Write aligned columns; the last column wraps to the terminal width, never cut."""
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    indent = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    terminal = shutil.get_terminal_size(fallback=(_DEFAULT_WIDTH, 24)).columns
+    widths[-1] = min(widths[-1], max(_MIN_LAST_COLUMN, terminal - indent))
+
     for index, row in enumerate(rows):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-        out.write("  ".join(cells).rstrip() + "\n")
+        lines = textwrap.wrap(row[-1], widths[-1]) or [""]
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+        out.write("  ".join([*cells, lines[0]]).rstrip() + "\n")
+        for line in lines[1:]:
+            out.write(" " * indent + line + "\n")
         if index == 0:
             out.write("  ".join("-" * width for width in widths) + "\n")
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 class _Progress:
