@@ -76,8 +76,7 @@ def _detail(group: str, value: dict[str, float], target: FieldDescription,
     t, s = target.field.name, source.field.name
 
     if group == "name":
-        return (f"names are {value['name_token_set']:.0%} alike after normalisation "
-                f"('{target.text}' and '{source.text}')")
+        return _name_detail(value, target, source)
     if group == "lexicon":
         return _lexicon_detail(value, target, source)
     if group == "qualifiers":
@@ -96,6 +95,21 @@ def _detail(group: str, value: dict[str, float], target: FieldDescription,
     if value["best_for_target"] and value["best_for_source"]:
         return f"'{s}' and '{t}' are each other's closest names"
     return f"another field is a closer name for '{t}' or '{s}'"
+
+
+def _name_detail(value: dict[str, float], target: FieldDescription,
+                 source: FieldDescription) -> str:
+    """Say how alike the names are by character edits, and when one's words are a subset.
+
+    The token-set score reaches 100% whenever one name's words all occur in the other
+    ('email' and 'work email'), so it is reported as word containment, not as likeness.
+    """
+    names = f"('{target.text}' and '{source.text}')"
+    alike = f"names are {value['name_ratio']:.0%} alike after normalisation {names}"
+    if value["name_token_set"] >= 0.999 and target.text != source.text:
+        shorter, longer = sorted((target.text, source.text), key=len)
+        return f"{alike}; every word of '{shorter}' is in '{longer}'"
+    return alike
 
 
 def _lexicon_detail(value: dict[str, float], target: FieldDescription,
