@@ -99,10 +99,10 @@ def _detail(group: str, value: dict[str, float], target: FieldDescription,
 
 def _name_detail(value: dict[str, float], target: FieldDescription,
                  source: FieldDescription) -> str:
-    """Say how alike the names are by character edits, and when one's words are a subset.
+    """Describe how alike two names are by character edits, and when one's words are a subset.
 
     The token-set score reaches 100% whenever one name's words all occur in the other
-    ('email' and 'work email'), so it is reported as word containment, not as likeness.
+    ('email' and 'work email'), so that case is reported as containment, not as likeness.
     """
     names = f"('{target.text}' and '{source.text}')"
     alike = f"names are {value['name_ratio']:.0%} alike after normalisation {names}"
