@@ -243,7 +243,8 @@ def cancel_run(run_id: str, principal: PrincipalDep, database: DatabaseDep) -> R
         run = run_store.get_run(session, principal.project_id, run_id)
         if run is None:
             raise run_not_found(run_id)
-        if not run_store.cancel_run(session, run_id, utcnow()):
+        step_ids = [step.id for step in load_stored(run.definition).steps]
+        if not run_store.cancel_run(session, run_id, utcnow(), step_ids):
             raise _conflict(run, "cancelled", CANCELLABLE)
         session.refresh(run)
         summary = RunSummary.of(run)

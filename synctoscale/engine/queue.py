@@ -112,7 +112,8 @@ class RunConsumer(Consumer):
 
     Huey checks periodic tasks once a minute; the sweeper should run more often. With
     ``in_process=True`` no signal handlers are installed, because the host process (uvicorn)
-    owns them, and ``wake`` lets the enqueuing side end the workers' idle wait.
+    owns them, and ``wake`` lets the enqueuing side end the workers' idle wait. ``started`` is
+    set once the worker and scheduler threads run.
     """
 
     def __init__(
@@ -127,8 +128,24 @@ class RunConsumer(Consumer):
         self.periodic_seconds = periodic_seconds
         self.in_process = in_process
         self.wake = wake
+        self.started = threading.Event()
         options.setdefault("max_delay", MAX_POLL_SECONDS)
         super().__init__(huey, **options)
+
+    def start(self) -> None:
+        super().start()
+        self.started.set()
+
+    def stop(self, graceful: bool = False) -> None:
+        """Stop the consumer, or only set the stop flag if its threads have not started yet.
+
+        Huey's own ``stop`` joins the worker threads, and joining a thread that was never
+        started raises RuntimeError. That happens when the API stops right after it started.
+        """
+        if not self.started.is_set():
+            self.stop_flag.set()
+            return
+        super().stop(graceful=graceful)
 
     def _create_worker(self) -> Worker:
         worker = _WakeableWorker(

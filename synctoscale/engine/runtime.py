@@ -138,10 +138,17 @@ class Engine:
         logger.info("started %d in-process queue worker(s)", threads)
 
     def stop(self) -> None:
-        """Stop the in-process consumer, waiting for running steps up to a timeout."""
-        if self._consumer is not None and self._consumer_thread is not None:
-            self._consumer.stop(graceful=True)
-            self._consumer_thread.join(timeout=SHUTDOWN_TIMEOUT_SECONDS)
-            self._consumer = None
+        """Stop the in-process consumer, waiting for running steps up to a timeout.
+
+        It is safe to call when ``start`` never ran, failed part way, or returned a moment
+        ago and the consumer thread has not yet started its workers.
+        """
+        consumer, thread = self._consumer, self._consumer_thread
+        self._consumer = None
+        self._consumer_thread = None
+        if consumer is not None:
+            consumer.stop(graceful=True)
+            if thread is not None and thread.is_alive():
+                thread.join(timeout=SHUTDOWN_TIMEOUT_SECONDS)
             logger.info("stopped the in-process queue workers")
         self.queue.storage.close()

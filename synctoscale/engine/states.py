@@ -4,6 +4,9 @@ A run moves ``queued -> running -> succeeded | failed | retrying``; a ``retrying
 claimed again when its ``next_attempt_at`` passes. ``cancelled`` can be reached from any
 unfinished state. ``POST /runs/{id}/retry`` moves a ``failed`` or ``cancelled`` run back to
 ``queued``.
+
+A step is ``pending`` until a worker starts it. Cancelling a run moves its ``pending`` and
+``running`` steps to ``cancelled``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ __all__ = [
     "FINISHED",
     "RETRIABLE_BY_CLIENT",
     "TRANSITIONS",
+    "UNFINISHED_STEPS",
     "RunStatus",
     "StepStatus",
     "can_transition",
@@ -36,6 +40,7 @@ class StepStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
@@ -54,6 +59,7 @@ CLAIMABLE = frozenset({RunStatus.QUEUED, RunStatus.RETRYING})
 FINISHED = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED})
 CANCELLABLE = frozenset({RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.RETRYING})
 RETRIABLE_BY_CLIENT = frozenset({RunStatus.FAILED, RunStatus.CANCELLED})
+UNFINISHED_STEPS = frozenset({StepStatus.PENDING, StepStatus.RUNNING})
 
 
 def can_transition(current: RunStatus, target: RunStatus) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mapkit import Issue
 from synctoscale.connectors import ActionRequest, Connector, ConnectorError, connector_class
 from synctoscale.engine.definitions import ActionStep, ValidateStep, compile_expected_schema
 from synctoscale.engine.paths import SourcePathNotFound, parse_source_path
@@ -22,6 +23,9 @@ MAPPING_ERROR = "mapping_error"
 VALIDATION_FAILED = "validation_failed"
 INTERNAL_ERROR = "internal_error"
 CONNECTION_REQUIRED = "connection_required"
+
+# Maximum number of fields with errors that a validation failure message lists.
+MAX_LISTED_FIELDS = 5
 
 
 @dataclass
@@ -68,14 +72,34 @@ def _validate(step: ValidateStep, context: StepContext) -> Any:
     if result.valid:
         return result.data
 
-    report = result.to_dict()
-    issues = report.get("issues", [])
-    fields = ", ".join(str(issue.get("field")) for issue in issues[:5])
     raise StepFailure(
-        VALIDATION_FAILED,
-        f"The payload does not match the expected schema ({len(issues)} issue(s), in: {fields}).",
-        raw_response=report,
+        VALIDATION_FAILED, _validation_message(result.issues), raw_response=result.to_dict()
     )
+
+
+def _validation_message(issues: Sequence[Issue]) -> str:
+    """Describe a failed validation by its errors.
+
+    Warnings do not fail a step, so the message counts them apart and names none of them.
+    """
+    errors = [issue for issue in issues if issue.severity == "error"]
+    warnings = len(issues) - len(errors)
+    fields = ", ".join(issue.field or "(payload)" for issue in errors[:MAX_LISTED_FIELDS])
+    if len(errors) > MAX_LISTED_FIELDS:
+        fields += ", …"
+
+    message = (
+        f"The payload does not match the expected schema "
+        f"({_count(len(errors), 'error')}, in: {fields})."
+    )
+    if warnings:
+        verb = "does" if warnings == 1 else "do"
+        message += f" It also has {_count(warnings, 'warning')}, which {verb} not fail the step."
+    return message
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _act(step: ActionStep, context: StepContext, attempt: int) -> Any:

@@ -7,14 +7,21 @@ by the sweeper, therefore rejects a late write from the worker that lost it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from synctoscale.engine.states import CANCELLABLE, CLAIMABLE, RETRIABLE_BY_CLIENT, RunStatus
+from synctoscale.engine.states import (
+    CANCELLABLE,
+    CLAIMABLE,
+    RETRIABLE_BY_CLIENT,
+    UNFINISHED_STEPS,
+    RunStatus,
+    StepStatus,
+)
 from synctoscale.ids import new_id
 from synctoscale.store.models import Run, RunError, StepResult
 from synctoscale.store.pagination import Position, page_query
@@ -182,8 +189,12 @@ def heartbeat(session: Session, run_id: str, claim_id: str, now: datetime) -> bo
     return True
 
 
-def cancel_run(session: Session, run_id: str, now: datetime) -> bool:
-    """Cancel an unfinished run; False if it had already finished."""
+def cancel_run(session: Session, run_id: str, now: datetime, step_ids: Iterable[str]) -> bool:
+    """Cancel an unfinished run and its unfinished steps; False if it had already finished.
+
+    ``step_ids`` are the ids of the run's steps. Each one that is pending or running,
+    including one that never started and so has no result yet, gets status ``cancelled``.
+    """
     statement = (
         update(Run)
         .where(Run.id == run_id, Run.status.in_(CANCELLABLE))
@@ -196,7 +207,20 @@ def cancel_run(session: Session, run_id: str, now: datetime) -> bool:
             updated_at=now,
         )
     )
-    return _rowcount(session.execute(statement)) == 1
+    if _rowcount(session.execute(statement)) != 1:
+        return False
+
+    results = step_results(session, run_id)
+    for step_id in step_ids:
+        result = results.get(step_id)
+        if result is None:
+            result = StepResult(run_id=run_id, step_id=step_id, attempts=0)
+            session.add(result)
+        elif result.status not in UNFINISHED_STEPS:
+            continue
+        result.status = StepStatus.CANCELLED
+        result.finished_at = now
+    return True
 
 
 def requeue_run(session: Session, run_id: str, now: datetime) -> bool:

@@ -122,3 +122,27 @@ def test_serve_keeps_data_dir_private(tmp_path: Path) -> None:
     _serve_once(data_dir)
 
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+
+
+def test_serve_on_taken_port_is_one_line_error(tmp_path: Path) -> None:
+    """A port another process listens on stops ``serve`` with a message, not a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "synctoscale.cli", "--data-dir", str(tmp_path), "serve"]
+        finished = subprocess.run(
+            [*command, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert finished.returncode == 2
+    assert finished.stdout == ""
+    lines = finished.stderr.splitlines()
+    assert len(lines) == 1, finished.stderr
+    assert f"127.0.0.1:{port} is already in use" in lines[0]
+    assert "stop the other server or pass --port" in lines[0]
+    assert not (tmp_path / "default-token").exists()

@@ -12,6 +12,7 @@ import pytest
 
 from synctoscale.store.projects import create_project, create_token
 from tests.synctoscale.conftest import LiveServer
+from tests.synctoscale.connections import create_connection
 from tests.synctoscale.workflows import create_workflow, echo_workflow, start_run, wait_for_run
 
 SEED_PAYLOAD = {"employee_id": "12345", "email": "test@example.com"}
@@ -209,7 +210,72 @@ def test_cancel_running_run_stops_it(live_server: LiveServer) -> None:
 
     assert run["status"] == "cancelled"
     assert final["status"] == "cancelled"
-    assert final["steps"][1]["status"] == "pending"
+    assert final["steps"][1]["status"] == "cancelled"
+    assert final["steps"][1]["attempts"] == 0
+
+
+def test_cancel_finishes_unfinished_steps(sandbox_server_any_db: LiveServer) -> None:
+    """Cancel while a slow HubSpot call runs: that step and the next end as cancelled."""
+    with sandbox_server_any_db.client() as client:
+        connection = create_connection(client, "hubspot")
+        create_workflow(client, _slow_contact_workflow(connection["id"]))
+        run_id = start_run(client, "slow_contact", {"email": "jordan@slow.example.com"})
+        _wait_for_step(client, run_id, "create_contact", "running")
+        cancelled = client.post(f"/runs/{run_id}/cancel")
+        run = client.get(f"/runs/{run_id}").json()
+        _wait_until_queue_idle(sandbox_server_any_db)
+        final = client.get(f"/runs/{run_id}").json()
+
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert run["status"] == "cancelled"
+    assert run["finished_at"] is not None
+    steps = {step["step"]: step for step in run["steps"]}
+    assert steps["check"]["status"] == "succeeded"
+    assert steps["create_contact"]["status"] == "cancelled"
+    assert steps["create_contact"]["attempts"] == 1
+    assert steps["create_contact"]["started_at"] is not None
+    assert steps["create_contact"]["finished_at"] == run["finished_at"]
+    assert steps["notify"]["status"] == "cancelled"
+    assert steps["notify"]["attempts"] == 0
+    assert steps["notify"]["started_at"] is None
+    assert steps["notify"]["finished_at"] == run["finished_at"]
+    # The HubSpot call returned after the cancel; its result was discarded.
+    assert final["status"] == "cancelled"
+    assert final["steps"] == run["steps"]
+
+
+def _slow_contact_workflow(connection_id: str) -> dict[str, Any]:
+    """Return a workflow whose HubSpot step waits on the sandbox for an address at slow.*."""
+    return {
+        "id": "slow_contact",
+        "steps": [
+            {"id": "check", "type": "validate", "expected_schema": {"email": "email"}},
+            {
+                "id": "create_contact",
+                "type": "action",
+                "provider": "hubspot",
+                "action": "create_contact",
+                "connection_id": connection_id,
+                "mapping": {"email": "steps.check.output.email"},
+            },
+            {"id": "notify", "type": "action", "provider": "echo", "action": "echo"},
+        ],
+    }
+
+
+def _wait_for_step(
+    client: httpx.Client, run_id: str, step_id: str, status: str, timeout: float = 30.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = client.get(f"/runs/{run_id}").json()
+        step = next(step for step in run["steps"] if step["step"] == step_id)
+        if step["status"] == status:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"step {step_id} still {step['status']} after {timeout} s: {run}")
+        time.sleep(0.05)
 
 
 def _wait_until_queue_idle(server: LiveServer, timeout: float = 30.0) -> None:

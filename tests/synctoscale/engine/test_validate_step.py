@@ -58,6 +58,44 @@ def test_invalid_payload_fails_step_with_issues(live_server: LiveServer) -> None
     assert [issue["field"] for issue in issues] == ["start_date"]
 
 
+# A payload, how many issues mapkit reports for it, and the message of the failed step.
+FAILURE_MESSAGES = [
+    (
+        {"email": "jordan@example.com", "start_date": "12/01/2025", "nickname": "J", "team": "HR"},
+        3,
+        "The payload does not match the expected schema (1 error, in: start_date). "
+        "It also has 2 warnings, which do not fail the step.",
+    ),
+    (
+        {"email": "jordan@example.com", "start_date": "12/01/2025", "nickname": "J"},
+        2,
+        "The payload does not match the expected schema (1 error, in: start_date). "
+        "It also has 1 warning, which does not fail the step.",
+    ),
+    (
+        {"email": "not-an-email", "start_date": "12/01/2025"},
+        2,
+        "The payload does not match the expected schema (2 errors, in: email, start_date).",
+    ),
+]
+
+
+def test_failure_message_counts_errors_only(live_server: LiveServer) -> None:
+    """Unexpected fields are warnings, which the message counts apart from the errors."""
+    with live_server.client() as client:
+        create_workflow(client, _checked_workflow(coerce=False))
+        for payload, issue_count, expected in FAILURE_MESSAGES:
+            run_id = start_run(client, "checked", payload)
+            run = wait_for_run(client, run_id)
+            error = client.get(f"/errors/{run_id}").json()
+
+            assert run["status"] == "failed"
+            assert run["error"]["message"] == expected
+            assert run["steps"][0]["error"]["message"] == expected
+            assert error["message"] == expected
+            assert len(error["raw_response"]["issues"]) == issue_count
+
+
 def test_invalid_expected_schema_is_422(live_server: LiveServer) -> None:
     definition = {
         "id": "bad_schema",
