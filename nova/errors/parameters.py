@@ -48,8 +48,10 @@ _TIMEOUT = re.compile(
 )
 _FIELD_PATTERNS = (
     re.compile(r"value passed for (?P<field>\w+)", re.IGNORECASE),
+    # "Property values were not valid" names no property, so "value(s)" is not a field.
     re.compile(
-        rf"(?:field|property|parameter|argument|column)\s+{_QUOTED}?(?P<field>[\w.\[\]]+){_QUOTED}?",
+        rf"(?:field|property|parameter|argument|column)\s+{_QUOTED}?"
+        rf"(?!values?\b)(?P<field>[\w.\[\]]+){_QUOTED}?",
         re.IGNORECASE,
     ),
     re.compile(
@@ -60,6 +62,8 @@ _FIELD_PATTERNS = (
     re.compile(r"\"name\":\s*\"(?P<field>\w+)\""),
     re.compile(r"propertyName\W+(?P<field>\w+)"),
 )
+# A JSON object with no object inside, such as one entry of a provider's list of field errors.
+_FLAT_JSON_OBJECT = re.compile(r"\{[^{}]*\}")
 _UNIQUE_FIELD = re.compile(
     r"same value for (?:property|field)\s+(?P<field>\w+)"
     r"|(?P<field2>\w+): an object with this field already exists"
@@ -257,6 +261,38 @@ def _timeout_seconds(message: str) -> str | None:
     return match.group("s") or match.group("s2")
 
 
+def _field_error(message: str) -> tuple[str, str | None] | None:
+    """Return the field name and rule of the first JSON field error in ``message``.
+
+    HubSpot puts its field errors in the message as a JSON array (``Property values were not
+    valid: [{"name": "email", "message": "Email address … is invalid", …}]``), and a message
+    pasted from the raw response body has those quotes escaped.
+    """
+    text = message.replace('\\"', '"')
+    for match in _FLAT_JSON_OBJECT.finditer(text):
+        try:
+            item = json.loads(match.group(0))
+        except ValueError:
+            continue
+        property_names = item.get("propertyName")
+        if not isinstance(property_names, list):
+            property_names = [property_names]
+        names = [item.get("name"), *property_names]
+        name = next((entry for entry in names if isinstance(entry, str) and entry), None)
+        if name is not None:
+            rule = item.get("message")
+            return name, rule if isinstance(rule, str) and rule else None
+    return None
+
+
+def _validation(message: str) -> dict[str, str | None]:
+    field_error = _field_error(message)
+    if field_error is not None:
+        return {"field": field_error[0], "constraint": field_error[1]}
+    field_name = _field(message)
+    return {"field": field_name, "constraint": _constraint(message, field_name)}
+
+
 def _field(message: str) -> str | None:
     for pattern in _FIELD_PATTERNS:
         match = pattern.search(message)
@@ -377,10 +413,7 @@ def _category_values(
             ),
         },
         "not_found": lambda: _not_found(message, error_code),
-        "validation_error": lambda: {
-            "field": (field := _field(message)),
-            "constraint": _constraint(message, field),
-        },
+        "validation_error": lambda: _validation(message),
         "duplicate_record": lambda: {
             "unique_field": _first_group(_UNIQUE_FIELD.search(message)),
             "existing_id_suffix": _suffix(

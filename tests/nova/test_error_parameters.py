@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nova.errors.parameters import extract_parameters, provider_display_name, scope_for
+
+HUBSPOT_EMAIL_RULE = "Email address jordan.example.com is invalid"
+# HubSpot's 400 for an invalid email: the property errors are a JSON array inside "message".
+HUBSPOT_INVALID_EMAIL = {
+    "status": "error",
+    "message": "Property values were not valid: "
+    + json.dumps(
+        [
+            {
+                "isValid": False,
+                "message": HUBSPOT_EMAIL_RULE,
+                "error": "INVALID_EMAIL",
+                "name": "email",
+                "localizedErrorMessage": HUBSPOT_EMAIL_RULE,
+            }
+        ],
+        separators=(",", ":"),
+    ),
+    "correlationId": "3f5a3b1e-7c59-4ae1-9d8e-2b2f0a4f6c11",
+    "category": "VALIDATION_ERROR",
+}
 
 
 @pytest.mark.parametrize(
@@ -104,6 +127,10 @@ def test_retry_after_seconds(message: str, expected: str | None) -> None:
             None,
         ),
         ("The request was unacceptable.", None, None),
+        ("Property values were not valid", None, None),
+        (f"HubSpot answered 400: {HUBSPOT_INVALID_EMAIL['message']}", "email", HUBSPOT_EMAIL_RULE),
+        (json.dumps(HUBSPOT_INVALID_EMAIL), "email", HUBSPOT_EMAIL_RULE),
+        (json.dumps(HUBSPOT_INVALID_EMAIL, separators=(",", ":")), "email", HUBSPOT_EMAIL_RULE),
     ],
 )
 def test_validation_field(

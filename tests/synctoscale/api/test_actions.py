@@ -356,3 +356,21 @@ def test_failure_classified_by_nova(
     details = response.json()["error"]["details"]
     assert details["category"] == "insufficient_permissions"
     assert "crm.objects.contacts.write" in details["recommended_fix"]
+
+
+def test_invalid_email_fix_names_email(
+    sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(classify._state, "available", True)
+    body = {**SEED_REQUEST, "payload": {"email": "jordan.example.com", "first_name": "Jordan"}}
+    with sandbox_server.client() as client:
+        create_connection(client, "hubspot")
+        response = client.post("/actions/run", json=body)
+
+    details = response.json()["error"]["details"]
+    assert response.status_code == 422
+    assert details["raw_response"]["category"] == "VALIDATION_ERROR"
+    assert details["category"] == "validation_error"
+    assert "field 'email'" in details["recommended_fix"]
+    assert "Email address jordan.example.com is invalid" in details["recommended_fix"]
+    assert "'values'" not in details["recommended_fix"]
