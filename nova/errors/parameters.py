@@ -34,6 +34,9 @@ _ACCESS_PHRASE = re.compile(
     r"(?:an?\s+|the\s+)?(?P<resource2>[\w-]+)",
     re.IGNORECASE,
 )
+# The request a message names as an HTTP method and path, such as "POST /users".
+_REQUEST_LINE = re.compile(r"\b(?P<method>GET|HEAD|POST|PUT|PATCH|DELETE)\s+(?P<path>/[^\s:?]*)")
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 _RETRY_AFTER = re.compile(
     r"retry[- _]?after(?:\s+header)?[\"':=\s]*(?P<a>\d+)"
@@ -226,6 +229,23 @@ def _explicit_scope(message: str) -> str | None:
     return ", ".join(scopes) or None
 
 
+def _requested_operation(message: str, provider: str | None) -> tuple[str, str] | None:
+    """Return the resource and access (read or write) of the request line in ``message``.
+
+    The resource is the last path segment that the provider's scope lexicon lists, so
+    ``PUT /users/lin@example.com`` is a write to ``users``.
+    """
+    match = _REQUEST_LINE.search(message)
+    if match is None:
+        return None
+    resources = _lexicon()["providers"].get(provider or "", {}).get("resources", {})
+    access = "read" if match.group("method") in _READ_METHODS else "write"
+    for segment in reversed(match.group("path").lower().split("/")):
+        if segment in resources:
+            return segment, access
+    return None
+
+
 def _missing_permission(message: str, provider: str | None) -> dict[str, str | None]:
     explicit = _explicit_scope(message)
     match = _ACCESS_PHRASE.search(message)
@@ -238,6 +258,10 @@ def _missing_permission(message: str, provider: str | None) -> dict[str, str | N
     if explicit:
         return {"missing_permission": explicit, "resource": resource}
     if resource and access:
+        return {"missing_permission": scope_for(provider, resource, access), "resource": resource}
+    operation = _requested_operation(message, provider)
+    if operation is not None:
+        resource, access = operation
         return {"missing_permission": scope_for(provider, resource, access), "resource": resource}
     return {"missing_permission": None, "resource": resource}
 

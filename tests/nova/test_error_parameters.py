@@ -39,12 +39,38 @@ HUBSPOT_INVALID_EMAIL = {
             "directory.write",
             "directory",
         ),
-        ("User lacks write access to users", "google_directory", "admin.directory.user", "users"),
+        (
+            "User lacks write access to users",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user",
+            "users",
+        ),
         (
             "The app has no read access to groups",
             "google_directory",
-            "admin.directory.group.readonly",
+            "https://www.googleapis.com/auth/admin.directory.group.readonly",
             "groups",
+        ),
+        (
+            "Google Directory answered 403 to POST /users: "
+            "Request had insufficient authentication scopes.",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user",
+            "users",
+        ),
+        (
+            "Google Directory answered 403 to PUT /users/lin@example.com: "
+            "Request had insufficient authentication scopes.",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user",
+            "users",
+        ),
+        (
+            "Google Directory answered 403 to GET /admin/directory/v1/users/lin@example.com: "
+            "Request had insufficient authentication scopes.",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user.readonly",
+            "users",
         ),
         ("Bot lacks write access to channels", "slack", "channels:manage", "channels"),
         (
@@ -87,11 +113,19 @@ def test_missing_permission_names_scope(
     assert parameters.get("resource") == expected_resource
 
 
-def test_permission_without_scope_is_left_out() -> None:
-    parameters = extract_parameters("insufficient_permissions", "Forbidden", provider="bamboohr")
+@pytest.mark.parametrize(
+    ("message", "provider"),
+    [
+        ("Forbidden", "bamboohr"),
+        ("BambooHR answered 403 to POST /acme/v1/employees: Forbidden", "bamboohr"),
+        ("Google Directory answered 403 to POST /chromeos: Forbidden", "google_directory"),
+    ],
+)
+def test_permission_without_scope_is_left_out(message: str, provider: str) -> None:
+    parameters = extract_parameters("insufficient_permissions", message, provider=provider)
 
     assert "missing_permission" not in parameters
-    assert parameters["provider"] == "BambooHR"
+    assert parameters["provider"] == provider_display_name(provider)
 
 
 @pytest.mark.parametrize(

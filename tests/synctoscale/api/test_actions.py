@@ -374,3 +374,26 @@ def test_invalid_email_fix_names_email(
     assert "field 'email'" in details["recommended_fix"]
     assert "Email address jordan.example.com is invalid" in details["recommended_fix"]
     assert "'values'" not in details["recommended_fix"]
+
+
+def test_google_scope_fix_names_scope(
+    sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(classify._state, "available", True)
+    body = {
+        "provider": "google_directory",
+        "action": "create_user",
+        "payload": {"primaryEmail": "lin@example.com", "givenName": "Lin", "familyName": "Qiu"},
+    }
+    readonly = {"access_token": "ya29.readonly"}
+    with sandbox_server.client() as client:
+        create_connection(client, "google_directory", credentials=readonly)
+        response = client.post("/actions/run", json=body)
+
+    details = response.json()["error"]["details"]
+    assert response.status_code == 502
+    assert details["raw_response"]["error"]["errors"][0]["reason"] == "insufficientPermissions"
+    assert details["category"] == "insufficient_permissions"
+    assert details["recommended_fix"].startswith(
+        "Grant https://www.googleapis.com/auth/admin.directory.user to the Google Directory"
+    )
