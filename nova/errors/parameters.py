@@ -46,7 +46,8 @@ _RETRY_AFTER = re.compile(
 )
 _TIMEOUT = re.compile(
     r"timeout of (?P<ms>\d+)\s*ms|timed out after (?P<s>\d+(?:\.\d+)?)\s*(?:s\b|sec|second)"
-    r"|timeout(?:seconds)?[=:\s]+(?P<s2>\d+(?:\.\d+)?)\s*s\b",
+    r"|timeout(?:seconds)?[=:\s]+(?P<s2>\d+(?:\.\d+)?)\s*s\b"
+    r"|did not (?:answer|respond)\b.*?\bwithin (?P<s3>\d+(?:\.\d+)?)\s*(?:s\b|sec|second)",
     re.IGNORECASE,
 )
 _FIELD_PATTERNS = (
@@ -282,7 +283,7 @@ def _timeout_seconds(message: str) -> str | None:
         return None
     if match.group("ms"):
         return f"{int(match.group('ms')) / 1000:g}"
-    return match.group("s") or match.group("s2")
+    return match.group("s") or match.group("s2") or match.group("s3")
 
 
 def _field_error(message: str) -> tuple[str, str | None] | None:
@@ -340,7 +341,8 @@ def _lookup(message: str, table: tuple[tuple[str, str], ...]) -> str | None:
 def _host(message: str) -> str | None:
     url = _URL.search(message)
     if url:
-        return urlsplit(url.group(0)).netloc or None
+        # A URL that ends a clause, as in "at https://api.hubapi.com: ...", keeps its colon.
+        return urlsplit(url.group(0).rstrip(".,:;")).netloc or None
     return _first_group(_HOST.search(message))
 
 
