@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from nova.errors.fast_features import CompiledFeatures
 from nova.errors.masking import MASK_TOKENS
 from nova.errors.parameters import extract_parameters
+from nova.errors.service_codes import ServiceCode, fix_for, service_code
 from nova.errors.storage import load_model, model_path
 from nova.errors.taxonomy import CATEGORIES, get_category, render_fix
 
@@ -49,7 +50,9 @@ class Classification:
     recommended_fix: str
     confidence: float
     """Calibrated probability of ``category``. When the model's top probability fell below
-    the ``unknown`` threshold, that probability; 0.0 when the error had no signal at all."""
+    the ``unknown`` threshold, that probability; 0.0 when the error had no signal at all.
+    1.0 for a code SyncToScale emits with one meaning (see service_codes); for a code with
+    several possible categories, the probability among those."""
     retryable: bool
     retry_hint: str
     """``always``, ``never``, ``after_refresh``, ``after_reset``, ``after_refetch`` or ``once``."""
@@ -105,21 +108,35 @@ class ErrorClassifier:
         return cls(load_model(path or model_path()))
 
     def classify(self, records: Iterable[Mapping[str, Any]]) -> list[Classification]:
-        """Classify many errors with one model call; each record has the classify_error fields."""
+        """Classify many errors with one model call; each record has the classify_error fields.
+
+        An error code that SyncToScale emits with one meaning is classified by table and
+        skips the model.
+        """
         records = list(records)
         for record in records:
             _validate(record.get("message"), record.get("http_status"))
-        if not records:
-            return []
 
-        features = self._features.transform(records)
-        probabilities = np.zeros((len(records), len(CATEGORIES)))
-        probabilities[:, self._columns] = self._predict_proba(features)
-        known_words = self._has_known_words(features)
-        return [
-            self._decide(record, row, bool(words))
-            for record, row, words in zip(records, probabilities, known_words, strict=True)
+        codes = [
+            service_code(record.get("error_code"), record.get("provider")) for record in records
         ]
+        results: list[Classification | None] = [
+            None if code is None or len(code.categories) > 1 else _by_service_code(record, code)
+            for record, code in zip(records, codes, strict=True)
+        ]
+        modelled = [index for index, result in enumerate(results) if result is None]
+        if modelled:
+            features = self._features.transform([records[index] for index in modelled])
+            probabilities = np.zeros((len(modelled), len(CATEGORIES)))
+            probabilities[:, self._columns] = self._predict_proba(features)
+            known_words = self._has_known_words(features)
+            for index, row, words in zip(modelled, probabilities, known_words, strict=True):
+                code = codes[index]
+                if code is None:
+                    results[index] = self._decide(records[index], row, bool(words))
+                else:
+                    results[index] = _among(records[index], row, code)
+        return [result for result in results if result is not None]
 
     def _predict_proba(self, features: sparse.csr_matrix) -> np.ndarray:
         model = self._pipeline[-1]
@@ -177,6 +194,46 @@ class ErrorClassifier:
         )
 
 
+def _by_service_code(record: Mapping[str, Any], code: ServiceCode) -> Classification:
+    """Classify an error whose SyncToScale code has one category, without the model."""
+    category = code.categories[0]
+    recommended_fix, parameters = fix_for(code, category, record)
+    taxonomy_entry = get_category(category)
+    return Classification(
+        category=category,
+        recommended_fix=recommended_fix,
+        confidence=1.0,
+        retryable=taxonomy_entry.retryable,
+        retry_hint=taxonomy_entry.retry_hint,
+        runner_up=None,
+        parameters=parameters,
+    )
+
+
+def _among(
+    record: Mapping[str, Any], probabilities: np.ndarray, code: ServiceCode
+) -> Classification:
+    """Choose the likeliest of the categories a SyncToScale code allows, by the model's odds."""
+    allowed = np.array([CATEGORIES.index(category) for category in code.categories])
+    odds = probabilities[allowed]
+    total = float(odds.sum())
+    odds = odds / total if total > 0 else np.full(len(allowed), 1 / len(allowed))
+    order = np.argsort(odds, kind="stable")[::-1]
+
+    category = code.categories[order[0]]
+    recommended_fix, parameters = fix_for(code, category, record)
+    taxonomy_entry = get_category(category)
+    return Classification(
+        category=category,
+        recommended_fix=recommended_fix,
+        confidence=round(float(odds[order[0]]), 4),
+        retryable=taxonomy_entry.retryable,
+        retry_hint=taxonomy_entry.retry_hint,
+        runner_up=RunnerUp(code.categories[order[1]], round(float(odds[order[1]]), 4)),
+        parameters=parameters,
+    )
+
+
 def _informative_word_columns(pipeline: Any) -> np.ndarray:
     """Return the feature columns of message words and word pairs that are not mask tokens."""
     features = pipeline.named_steps["features"]
@@ -209,18 +266,22 @@ def classify_error(
     error_code: str | None = None,
     provider: str | None = None,
     http_status: int | None = None,
+    raw_response: Any = None,
 ) -> Classification:
     """Classify one provider error and fill the recommended fix from it.
 
     An empty message is accepted: the error code and HTTP status still carry signal, and
-    with neither the result is ``unknown``. Raises TypeError for a message that is not a
-    string and ValueError for an HTTP status outside 100-599.
+    with neither the result is ``unknown``. ``raw_response`` is the response or report stored
+    with the error; the fix for a failed validate step names each field's expected value
+    from its mapkit issues. Raises TypeError for a message that is not a string and
+    ValueError for an HTTP status outside 100-599.
     """
     record = {
         "message": message,
         "error_code": error_code,
         "provider": provider,
         "http_status": http_status,
+        "raw_response": raw_response,
     }
     return default_classifier().classify([record])[0]
 
@@ -235,11 +296,16 @@ def classify_stored_error(
     error_code: str | None,
     provider: str | None,
     http_status: int | None,
+    raw_response: Any = None,
 ) -> Classification:
     """Classify an error as a workflow run stored it; the hook for ``{"run_id": ...}`` requests.
 
     The HTTP layer looks up the run's error by id and passes its fields here.
     """
     return classify_error(
-        message, error_code=error_code, provider=provider, http_status=http_status
+        message,
+        error_code=error_code,
+        provider=provider,
+        http_status=http_status,
+        raw_response=raw_response,
     )

@@ -34,6 +34,9 @@ _ACCESS_PHRASE = re.compile(
     r"(?:an?\s+|the\s+)?(?P<resource2>[\w-]+)",
     re.IGNORECASE,
 )
+# The request a message names as an HTTP method and path, such as "POST /users".
+_REQUEST_LINE = re.compile(r"\b(?P<method>GET|HEAD|POST|PUT|PATCH|DELETE)\s+(?P<path>/[^\s:?]*)")
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 _RETRY_AFTER = re.compile(
     r"retry[- _]?after(?:\s+header)?[\"':=\s]*(?P<a>\d+)"
@@ -43,13 +46,16 @@ _RETRY_AFTER = re.compile(
 )
 _TIMEOUT = re.compile(
     r"timeout of (?P<ms>\d+)\s*ms|timed out after (?P<s>\d+(?:\.\d+)?)\s*(?:s\b|sec|second)"
-    r"|timeout(?:seconds)?[=:\s]+(?P<s2>\d+(?:\.\d+)?)\s*s\b",
+    r"|timeout(?:seconds)?[=:\s]+(?P<s2>\d+(?:\.\d+)?)\s*s\b"
+    r"|did not (?:answer|respond)\b.*?\bwithin (?P<s3>\d+(?:\.\d+)?)\s*(?:s\b|sec|second)",
     re.IGNORECASE,
 )
 _FIELD_PATTERNS = (
     re.compile(r"value passed for (?P<field>\w+)", re.IGNORECASE),
+    # "Property values were not valid" names no property, so "value(s)" is not a field.
     re.compile(
-        rf"(?:field|property|parameter|argument|column)\s+{_QUOTED}?(?P<field>[\w.\[\]]+){_QUOTED}?",
+        rf"(?:field|property|parameter|argument|column)\s+{_QUOTED}?"
+        rf"(?!values?\b)(?P<field>[\w.\[\]]+){_QUOTED}?",
         re.IGNORECASE,
     ),
     re.compile(
@@ -60,6 +66,8 @@ _FIELD_PATTERNS = (
     re.compile(r"\"name\":\s*\"(?P<field>\w+)\""),
     re.compile(r"propertyName\W+(?P<field>\w+)"),
 )
+# A JSON object with no object inside, such as one entry of a provider's list of field errors.
+_FLAT_JSON_OBJECT = re.compile(r"\{[^{}]*\}")
 _UNIQUE_FIELD = re.compile(
     r"same value for (?:property|field)\s+(?P<field>\w+)"
     r"|(?P<field2>\w+): an object with this field already exists"
@@ -222,6 +230,23 @@ def _explicit_scope(message: str) -> str | None:
     return ", ".join(scopes) or None
 
 
+def _requested_operation(message: str, provider: str | None) -> tuple[str, str] | None:
+    """Return the resource and access (read or write) of the request line in ``message``.
+
+    The resource is the last path segment that the provider's scope lexicon lists, so
+    ``PUT /users/lin@example.com`` is a write to ``users``.
+    """
+    match = _REQUEST_LINE.search(message)
+    if match is None:
+        return None
+    resources = _lexicon()["providers"].get(provider or "", {}).get("resources", {})
+    access = "read" if match.group("method") in _READ_METHODS else "write"
+    for segment in reversed(match.group("path").lower().split("/")):
+        if segment in resources:
+            return segment, access
+    return None
+
+
 def _missing_permission(message: str, provider: str | None) -> dict[str, str | None]:
     explicit = _explicit_scope(message)
     match = _ACCESS_PHRASE.search(message)
@@ -234,6 +259,10 @@ def _missing_permission(message: str, provider: str | None) -> dict[str, str | N
     if explicit:
         return {"missing_permission": explicit, "resource": resource}
     if resource and access:
+        return {"missing_permission": scope_for(provider, resource, access), "resource": resource}
+    operation = _requested_operation(message, provider)
+    if operation is not None:
+        resource, access = operation
         return {"missing_permission": scope_for(provider, resource, access), "resource": resource}
     return {"missing_permission": None, "resource": resource}
 
@@ -254,7 +283,39 @@ def _timeout_seconds(message: str) -> str | None:
         return None
     if match.group("ms"):
         return f"{int(match.group('ms')) / 1000:g}"
-    return match.group("s") or match.group("s2")
+    return match.group("s") or match.group("s2") or match.group("s3")
+
+
+def _field_error(message: str) -> tuple[str, str | None] | None:
+    """Return the field name and rule of the first JSON field error in ``message``.
+
+    HubSpot puts its field errors in the message as a JSON array (``Property values were not
+    valid: [{"name": "email", "message": "Email address … is invalid", …}]``), and a message
+    pasted from the raw response body has those quotes escaped.
+    """
+    text = message.replace('\\"', '"')
+    for match in _FLAT_JSON_OBJECT.finditer(text):
+        try:
+            item = json.loads(match.group(0))
+        except ValueError:
+            continue
+        property_names = item.get("propertyName")
+        if not isinstance(property_names, list):
+            property_names = [property_names]
+        names = [item.get("name"), *property_names]
+        name = next((entry for entry in names if isinstance(entry, str) and entry), None)
+        if name is not None:
+            rule = item.get("message")
+            return name, rule if isinstance(rule, str) and rule else None
+    return None
+
+
+def _validation(message: str) -> dict[str, str | None]:
+    field_error = _field_error(message)
+    if field_error is not None:
+        return {"field": field_error[0], "constraint": field_error[1]}
+    field_name = _field(message)
+    return {"field": field_name, "constraint": _constraint(message, field_name)}
 
 
 def _field(message: str) -> str | None:
@@ -280,7 +341,8 @@ def _lookup(message: str, table: tuple[tuple[str, str], ...]) -> str | None:
 def _host(message: str) -> str | None:
     url = _URL.search(message)
     if url:
-        return urlsplit(url.group(0)).netloc or None
+        # A URL that ends a clause, as in "at https://api.hubapi.com: ...", keeps its colon.
+        return urlsplit(url.group(0).rstrip(".,:;")).netloc or None
     return _first_group(_HOST.search(message))
 
 
@@ -377,10 +439,7 @@ def _category_values(
             ),
         },
         "not_found": lambda: _not_found(message, error_code),
-        "validation_error": lambda: {
-            "field": (field := _field(message)),
-            "constraint": _constraint(message, field),
-        },
+        "validation_error": lambda: _validation(message),
         "duplicate_record": lambda: {
             "unique_field": _first_group(_UNIQUE_FIELD.search(message)),
             "existing_id_suffix": _suffix(

@@ -15,7 +15,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["CATEGORIES", "Category", "disambiguation_rules", "get_category", "render_fix"]
+__all__ = [
+    "CATEGORIES",
+    "Category",
+    "disambiguation_rules",
+    "get_category",
+    "render_fix",
+    "render_sentence",
+]
 
 # A group "[A|B|...]" contains alternatives without nested brackets.
 _GROUP = re.compile(r"\[([^\[\]]*)\]")
@@ -103,6 +110,11 @@ def render_fix(category: str, parameters: Mapping[str, object]) -> str:
 
     A value of None or an empty string counts as unfilled.
     """
+    return render_sentence(get_category(category).fix_sentence, parameters)
+
+
+def render_sentence(template: str, parameters: Mapping[str, object]) -> str:
+    """Fill a sentence written in the ``fix_sentence`` syntax of ``taxonomy.json``."""
     values = {key: str(value) for key, value in parameters.items() if value not in (None, "")}
 
     def fill(text: str) -> str | None:
@@ -129,7 +141,17 @@ def render_fix(category: str, parameters: Mapping[str, object]) -> str:
         return ""
 
     # Alternatives inside groups are split on "|", so defaults ("{x|y}") are not allowed there.
-    sentence = _GROUP.sub(choose, get_category(category).fix_sentence)
-    sentence = fill(sentence) or ""
-    sentence = re.sub(r"\s{2,}", " ", sentence).strip()
+    # Each part of the template is filled once, so a value that contains braces, such as the
+    # pattern ^[0-9]{5}$, is never read as a placeholder.
+    pieces: list[str | None] = []
+    position = 0
+    for match in _GROUP.finditer(template):
+        pieces.append(fill(template[position : match.start()]))
+        pieces.append(choose(match))
+        position = match.end()
+    pieces.append(fill(template[position:]))
+    filled = [piece for piece in pieces if piece is not None]
+    if len(filled) < len(pieces):
+        return ""
+    sentence = re.sub(r"\s{2,}", " ", "".join(filled)).strip()
     return sentence[:1].upper() + sentence[1:]

@@ -115,7 +115,10 @@ class ActionRunResult(BaseModel):
     response_model=ActionRunResult,
     summary="Run one provider action now",
     responses={
-        404: {"description": "The provider has no record the action names."},
+        404: {
+            "description": "No connection_id in this project, or the provider has no record "
+            "the action names."
+        },
         409: {"description": "The provider reports a duplicate or a conflicting state."},
         422: {"description": "Invalid request, input, or connection choice."},
         502: {"description": "The provider failed, or rejected the connection's credentials."},
@@ -230,10 +233,11 @@ def _choose_connection(
     session: Any, project_id: str, body: ActionRunRequest, connector: type[Connector]
 ) -> Connection | None:
     if body.connection_id is not None:
+        # Another project's connection is reported exactly like one that does not exist,
+        # so the response does not reveal that the id exists.
         connection = connection_store.get_connection(session, project_id, body.connection_id)
         if connection is None:
-            problem = connection_not_found(body.connection_id).message
-            raise invalid_request([_field("connection_id", problem)], "connection_not_found")
+            raise connection_not_found(body.connection_id)
         if connection.provider != body.provider:
             problem = (
                 f"connection '{connection.id}' is a {connection.provider} connection, "

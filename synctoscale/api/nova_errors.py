@@ -135,6 +135,7 @@ def _classify_run(database: Database, principal: Principal, run_id: str) -> dict
             "error_code": latest.error_code,
             "provider": latest.provider,
             "http_status": latest.provider_status,
+            "raw_response": latest.raw_response,
         }
         classification = _classify([record])[0]
         if latest.category is None:

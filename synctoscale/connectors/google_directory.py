@@ -162,14 +162,23 @@ class GoogleDirectoryConnector(HttpConnector):
         code = reason or error.get("status") or None
         kind, retryable = _REASONS.get(str(code), (None, None))
         message = str(error.get("message") or response.reason_phrase)
+        # Google's error body does not name a missing scope, so the message names the request
+        # (method and path) for Nova to find the scope that the operation needs.
         return self.http_error(
             response,
-            f"Google Directory answered {response.status_code}: {message}",
+            f"Google Directory answered {response.status_code} to {self._operation(response)}: "
+            f"{message}",
             error_code=str(code) if code else None,
             kind=kind,
             retryable=retryable,
             details={"status": error.get("status")} if error.get("status") else None,
         )
+
+    def _operation(self, response: httpx.Response) -> str:
+        """Return the request's method and its path below the base URL, such as ``POST /users``."""
+        base_path = httpx.URL(self.api_base_url).path.rstrip("/")
+        path = response.request.url.path.removeprefix(base_path) or "/"
+        return f"{response.request.method} {path}"
 
 
 def _user_output(user: dict[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nova.errors.parameters import extract_parameters, provider_display_name, scope_for
+
+HUBSPOT_EMAIL_RULE = "Email address jordan.example.com is invalid"
+# HubSpot's 400 for an invalid email: the property errors are a JSON array inside "message".
+HUBSPOT_INVALID_EMAIL = {
+    "status": "error",
+    "message": "Property values were not valid: "
+    + json.dumps(
+        [
+            {
+                "isValid": False,
+                "message": HUBSPOT_EMAIL_RULE,
+                "error": "INVALID_EMAIL",
+                "name": "email",
+                "localizedErrorMessage": HUBSPOT_EMAIL_RULE,
+            }
+        ],
+        separators=(",", ":"),
+    ),
+    "correlationId": "3f5a3b1e-7c59-4ae1-9d8e-2b2f0a4f6c11",
+    "category": "VALIDATION_ERROR",
+}
 
 
 @pytest.mark.parametrize(
@@ -16,12 +39,38 @@ from nova.errors.parameters import extract_parameters, provider_display_name, sc
             "directory.write",
             "directory",
         ),
-        ("User lacks write access to users", "google_directory", "admin.directory.user", "users"),
+        (
+            "User lacks write access to users",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user",
+            "users",
+        ),
         (
             "The app has no read access to groups",
             "google_directory",
-            "admin.directory.group.readonly",
+            "https://www.googleapis.com/auth/admin.directory.group.readonly",
             "groups",
+        ),
+        (
+            "Google Directory answered 403 to POST /users: "
+            "Request had insufficient authentication scopes.",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user",
+            "users",
+        ),
+        (
+            "Google Directory answered 403 to PUT /users/lin@example.com: "
+            "Request had insufficient authentication scopes.",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user",
+            "users",
+        ),
+        (
+            "Google Directory answered 403 to GET /admin/directory/v1/users/lin@example.com: "
+            "Request had insufficient authentication scopes.",
+            "google_directory",
+            "https://www.googleapis.com/auth/admin.directory.user.readonly",
+            "users",
         ),
         ("Bot lacks write access to channels", "slack", "channels:manage", "channels"),
         (
@@ -64,11 +113,19 @@ def test_missing_permission_names_scope(
     assert parameters.get("resource") == expected_resource
 
 
-def test_permission_without_scope_is_left_out() -> None:
-    parameters = extract_parameters("insufficient_permissions", "Forbidden", provider="bamboohr")
+@pytest.mark.parametrize(
+    ("message", "provider"),
+    [
+        ("Forbidden", "bamboohr"),
+        ("BambooHR answered 403 to POST /acme/v1/employees: Forbidden", "bamboohr"),
+        ("Google Directory answered 403 to POST /chromeos: Forbidden", "google_directory"),
+    ],
+)
+def test_permission_without_scope_is_left_out(message: str, provider: str) -> None:
+    parameters = extract_parameters("insufficient_permissions", message, provider=provider)
 
     assert "missing_permission" not in parameters
-    assert parameters["provider"] == "BambooHR"
+    assert parameters["provider"] == provider_display_name(provider)
 
 
 @pytest.mark.parametrize(
@@ -104,6 +161,10 @@ def test_retry_after_seconds(message: str, expected: str | None) -> None:
             None,
         ),
         ("The request was unacceptable.", None, None),
+        ("Property values were not valid", None, None),
+        (f"HubSpot answered 400: {HUBSPOT_INVALID_EMAIL['message']}", "email", HUBSPOT_EMAIL_RULE),
+        (json.dumps(HUBSPOT_INVALID_EMAIL), "email", HUBSPOT_EMAIL_RULE),
+        (json.dumps(HUBSPOT_INVALID_EMAIL, separators=(",", ":")), "email", HUBSPOT_EMAIL_RULE),
     ],
 )
 def test_validation_field(

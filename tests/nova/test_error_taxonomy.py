@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nova.errors.taxonomy import CATEGORIES, get_category, render_fix
+from nova.errors.taxonomy import CATEGORIES, get_category, render_fix, render_sentence
 
 EXPECTED_CATEGORIES = (
     "invalid_credentials",
@@ -130,6 +130,14 @@ def test_fix_sentence_uses_template_parameters(name: str) -> None:
             "The provider rejected the request. Correct the value and re-run.",
         ),
         (
+            "validation_error",
+            {"field": "zip", "constraint": "text matching ^[0-9]{5}$"},
+            (
+                "The provider rejected field 'zip': text matching ^[0-9]{5}$. Correct the "
+                "value and re-run."
+            ),
+        ),
+        (
             "not_found",
             {"resource_type": "customer", "resource_id": "cus_123", "provider": "Stripe"},
             "Customer 'cus_123' was not found in Stripe; check the ID/lookup value, whether it was "
@@ -149,6 +157,21 @@ def test_render_fix_fills_and_drops(
     category: str, parameters: dict[str, str], expected: str
 ) -> None:
     assert render_fix(category, parameters) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "parameters", "expected"),
+    [
+        ("Send {field}.", {"field": "^[0-9]{5}$"}, "Send ^[0-9]{5}$."),
+        ("Send[ {field}].", {"field": "{zip}"}, "Send {zip}."),
+        ("Send[ {field}| it].", {"field": "[a|b]"}, "Send [a|b]."),
+        ("Send {field}.", {}, ""),
+    ],
+)
+def test_render_sentence_keeps_braces_in_values(
+    template: str, parameters: dict[str, str], expected: str
+) -> None:
+    assert render_sentence(template, parameters) == expected
 
 
 def test_unknown_category_name_is_rejected() -> None:

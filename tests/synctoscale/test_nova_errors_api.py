@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import nova.errors.classifier
 from synctoscale.api.nova_errors import MAX_BATCH_ERRORS
 from tests.synctoscale.conftest import LiveServer
+from tests.synctoscale.connections import create_connection
 
 PATH = "/nova/v1/errors/classify"
 SEED_ERROR = {
@@ -169,3 +171,49 @@ def test_empty_message_is_422(live_server: LiveServer, body: dict, field: str) -
 
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("body", "category", "field"),
+    [
+        (
+            {"provider": "slack", "action": "post_message", "payload": {"text": "hi"}},
+            "validation_error",
+            "'channel'",
+        ),
+        (
+            {
+                "provider": "hubspot",
+                "action": "create_contact",
+                "payload": {"email": "ada@example.com"},
+                "mapping": {"email": "work_email"},
+            },
+            "mapping_error",
+            "'work_email'",
+        ),
+        (
+            {
+                "provider": "hubspot",
+                "action": "create_contact",
+                "payload": {},
+                "connection_id": "x",
+            },
+            "configuration_error",
+            "'x'",
+        ),
+    ],
+)
+def test_action_error_code_is_classified(
+    sandbox_server: LiveServer, body: dict[str, Any], category: str, field: str
+) -> None:
+    with sandbox_server.client() as client:
+        create_connection(client, body["provider"])
+        error = client.post("/actions/run", json=body).json()["error"]
+        request = {"message": error["message"], "error_code": error["code"]}
+        response = client.post(PATH, json={**request, "provider": body["provider"]})
+
+    result = response.json()
+    assert response.status_code == 200
+    assert result["category"] == category
+    assert result["confidence"] == 1.0
+    assert field in result["recommended_fix"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import nova
@@ -35,9 +37,14 @@ def classifier_available(monkeypatch: pytest.MonkeyPatch) -> None:
 def failed_run(server: LiveServer) -> str:
     definition = echo_workflow("create_user_flow")
     definition["steps"][0]["id"] = "create_user"
+    return run_to_failure(server, definition, PERMISSION_DENIED)
+
+
+def run_to_failure(server: LiveServer, definition: dict[str, Any], payload: Any) -> str:
+    """Create the workflow, run it with ``payload`` and return the id of the failed run."""
     with server.client() as client:
         create_workflow(client, definition)
-        run_id = start_run(client, "create_user_flow", PERMISSION_DENIED)
+        run_id = start_run(client, definition["id"], payload)
         assert wait_for_run(client, run_id)["status"] == "failed"
     return run_id
 
@@ -102,3 +109,46 @@ def test_run_id_with_message_is_422(live_server: LiveServer) -> None:
 
     assert response.status_code == 422
     assert "not several" in response.json()["error"]["message"]
+
+
+def validate_workflow() -> dict[str, Any]:
+    check = {
+        "id": "check",
+        "type": "validate",
+        "expected_schema": {"email": "email", "start_date": "date", "employee_id": "string"},
+    }
+    return {"id": "hire_flow", "trigger": {"type": "manual"}, "steps": [check]}
+
+
+def failed_validation_run(server: LiveServer) -> str:
+    payload = {"email": "ada@example.com", "start_date": "2025-02-30"}
+    return run_to_failure(server, validate_workflow(), payload)
+
+
+def test_validate_step_error_is_classified(live_server: LiveServer) -> None:
+    run_id = failed_validation_run(live_server)
+
+    with live_server.client() as client:
+        body = client.get(f"/errors/{run_id}").json()
+
+    assert body["error_code"] == "validation_failed"
+    assert body["category"] == "validation_error"
+    assert "Correct start_date, employee_id" in body["recommended_fix"]
+    assert "expected_schema" in body["recommended_fix"]
+
+
+def test_classify_validate_step_by_run_id(live_server: LiveServer) -> None:
+    run_id = failed_validation_run(live_server)
+
+    with live_server.client() as client:
+        response = client.post("/nova/v1/errors/classify", json={"run_id": run_id})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["step"] == "check"
+    assert body["category"] == "validation_error"
+    assert body["confidence"] == 1.0
+    assert body["recommended_fix"] == (
+        "Correct start_date (expected YYYY-MM-DD) and employee_id (missing, expected string) "
+        "in the payload, or change the validate step's expected_schema, then re-run."
+    )

@@ -10,6 +10,7 @@ import pytest
 import nova
 from synctoscale.engine import classify
 from synctoscale.sandbox import SandboxConfig
+from synctoscale.store.projects import create_project, create_token
 from tests.synctoscale.conftest import LiveServer, running_sandbox, serve
 from tests.synctoscale.connections import create_connection
 
@@ -90,7 +91,7 @@ def test_echo_needs_no_connection(sandbox_server: LiveServer) -> None:
     [
         ([], {}, "connection_required", 422),
         (["slack"], {"connection_id": "slack"}, "connection_provider_mismatch", 422),
-        ([], {"connection_id": "conn_0000000000000000"}, "connection_not_found", 422),
+        ([], {"connection_id": "conn_0000000000000000"}, "connection_not_found", 404),
         (["pending"], {}, "connection_missing_credentials", 409),
     ],
 )
@@ -113,6 +114,30 @@ def test_connection_choice_errors(
     assert error["code"] == code
     if status == 422:
         assert error["details"][0]["field"] == "connection_id"
+    if status == 404:
+        assert error["details"]["connection_id"] == body["connection_id"]
+
+
+@pytest.mark.parametrize("provider", ["hubspot", "slack"])
+def test_other_projects_connection_is_404(sandbox_server: LiveServer, provider: str) -> None:
+    with sandbox_server.database.session() as session:
+        _row, other_token = create_token(session, create_project(session, "other"))
+    with sandbox_server.client(other_token) as other:
+        foreign_id = create_connection(other, provider)["id"]
+
+    with sandbox_server.client() as client:
+        create_connection(client, "hubspot")
+        foreign = client.post("/actions/run", json={**SEED_REQUEST, "connection_id": foreign_id})
+        missing_id = "conn_0000000000000000"
+        missing = client.post("/actions/run", json={**SEED_REQUEST, "connection_id": missing_id})
+
+    error = foreign.json()["error"]
+    assert foreign.status_code == 404
+    assert missing.status_code == 404
+    assert error["code"] == "connection_not_found"
+    assert error["details"] == {"connection_id": foreign_id}
+    assert error["message"] == missing.json()["error"]["message"].replace(missing_id, foreign_id)
+    assert provider not in error["message"]
 
 
 @pytest.mark.parametrize(
@@ -331,3 +356,44 @@ def test_failure_classified_by_nova(
     details = response.json()["error"]["details"]
     assert details["category"] == "insufficient_permissions"
     assert "crm.objects.contacts.write" in details["recommended_fix"]
+
+
+def test_invalid_email_fix_names_email(
+    sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(classify._state, "available", True)
+    body = {**SEED_REQUEST, "payload": {"email": "jordan.example.com", "first_name": "Jordan"}}
+    with sandbox_server.client() as client:
+        create_connection(client, "hubspot")
+        response = client.post("/actions/run", json=body)
+
+    details = response.json()["error"]["details"]
+    assert response.status_code == 422
+    assert details["raw_response"]["category"] == "VALIDATION_ERROR"
+    assert details["category"] == "validation_error"
+    assert "field 'email'" in details["recommended_fix"]
+    assert "Email address jordan.example.com is invalid" in details["recommended_fix"]
+    assert "'values'" not in details["recommended_fix"]
+
+
+def test_google_scope_fix_names_scope(
+    sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(classify._state, "available", True)
+    body = {
+        "provider": "google_directory",
+        "action": "create_user",
+        "payload": {"primaryEmail": "lin@example.com", "givenName": "Lin", "familyName": "Qiu"},
+    }
+    readonly = {"access_token": "ya29.readonly"}
+    with sandbox_server.client() as client:
+        create_connection(client, "google_directory", credentials=readonly)
+        response = client.post("/actions/run", json=body)
+
+    details = response.json()["error"]["details"]
+    assert response.status_code == 502
+    assert details["raw_response"]["error"]["errors"][0]["reason"] == "insufficientPermissions"
+    assert details["category"] == "insufficient_permissions"
+    assert details["recommended_fix"].startswith(
+        "Grant https://www.googleapis.com/auth/admin.directory.user to the Google Directory"
+    )

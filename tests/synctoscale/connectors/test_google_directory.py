@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
+import nova
 from synctoscale.connectors import ConnectionStatus, FailureKind
+from synctoscale.connectors.google_directory import GoogleDirectoryConnector
 from tests.synctoscale.conftest import Sandbox
 from tests.synctoscale.connectors.actions import action_error, connector, run_action
 
@@ -90,6 +93,50 @@ def test_google_errors_map(
     assert error.retryable is retryable
     assert error.provider_status == status
     assert error.raw_response["error"]["errors"][0]["reason"] == code
+
+
+@pytest.mark.parametrize(
+    ("action", "values", "operation"),
+    [
+        ("create_user", LIN, "POST /users"),
+        ("update_user", {"user_key": "lin@example.com", "suspended": True}, "PUT /users/"),
+    ],
+)
+def test_scope_error_names_operation(
+    sandbox: Sandbox, action: str, values: dict[str, Any], operation: str
+) -> None:
+    readonly = {"access_token": "ya29.readonly"}
+    error = action_error(sandbox, "google_directory", action, values, readonly)
+
+    assert error.kind is FailureKind.INSUFFICIENT_SCOPES
+    assert f"answered 403 to {operation}" in error.message
+    assert error.message.endswith("Request had insufficient authentication scopes.")
+
+
+def test_scope_error_fix_names_scope() -> None:
+    message = "Request had insufficient authentication scopes."
+    reason = {"message": message, "domain": "global", "reason": "insufficientPermissions"}
+    body = {
+        "error": {
+            "code": 403,
+            "message": message,
+            "errors": [reason],
+            "status": "PERMISSION_DENIED",
+        }
+    }
+    request = httpx.Request("POST", "https://admin.googleapis.com/admin/directory/v1/users")
+    response = httpx.Response(403, json=body, request=request)
+    error = GoogleDirectoryConnector(credentials=TOKEN).error_from(response)
+
+    result = nova.classify_error(
+        error.message, error_code=error.error_code, provider="google_directory", http_status=403
+    )
+
+    assert result.category == "insufficient_permissions"
+    assert result.parameters["missing_permission"] == (
+        "https://www.googleapis.com/auth/admin.directory.user"
+    )
+    assert "https://www.googleapis.com/auth/admin.directory.user " in result.recommended_fix
 
 
 def test_rate_limit_keeps_retry_after(sandbox: Sandbox) -> None:
