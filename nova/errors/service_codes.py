@@ -86,9 +86,6 @@ SERVICE_CODES: dict[str, ServiceCode] = {
         readers.payload_issue,
     ),
     # Workflow runs: the engine's step errors.
-    # NOTE: the engine classifies a failed step from its message alone, so the fix it stores
-    # lists the fields without their expected values; the classify endpoint's run_id form
-    # passes the stored mapkit report and names them.
     "validation_failed": ServiceCode(
         ("validation_error",),
         "Correct [{changes}|{fields} (raw_response.issues of the run's error gives the expected "

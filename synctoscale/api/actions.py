@@ -291,6 +291,7 @@ def _failure(
         error_code=exc.error_code,
         provider=body.provider,
         http_status=exc.provider_status,
+        raw_response=exc.raw_response,
     )
     details: dict[str, Any] = {
         "provider": body.provider,

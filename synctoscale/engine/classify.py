@@ -24,9 +24,17 @@ _lock = threading.Lock()
 
 
 def diagnose(
-    message: str, *, error_code: str | None, provider: str | None, http_status: int | None
+    message: str,
+    *,
+    error_code: str | None,
+    provider: str | None,
+    http_status: int | None,
+    raw_response: Any = None,
 ) -> Diagnosis:
     """Classify an error with ``nova.classify_error``; return an empty Diagnosis without it.
+
+    ``raw_response`` is the provider's body or mapkit's report, from which the fix can name
+    each field's expected value.
 
     When nova has no ``classify_error`` or its model file is missing, that is logged once and
     every later call returns at once, until the process restarts.
@@ -38,7 +46,11 @@ def diagnose(
         from nova import classify_error
 
         result: Any = classify_error(
-            message, error_code=error_code, provider=provider, http_status=http_status
+            message,
+            error_code=error_code,
+            provider=provider,
+            http_status=http_status,
+            raw_response=raw_response,
         )
     except (ImportError, FileNotFoundError) as exc:
         _mark_unavailable(exc)

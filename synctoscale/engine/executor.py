@@ -239,6 +239,7 @@ class Executor:
             error_code=failure.error_code,
             provider=failure.provider,
             http_status=failure.provider_status,
+            raw_response=failure.raw_response,
         )
         now = utcnow()
         status = RunStatus.FAILED if retry_in is None else RunStatus.RETRYING

@@ -133,8 +133,10 @@ def test_validate_step_error_is_classified(live_server: LiveServer) -> None:
 
     assert body["error_code"] == "validation_failed"
     assert body["category"] == "validation_error"
-    assert "Correct start_date, employee_id" in body["recommended_fix"]
-    assert "expected_schema" in body["recommended_fix"]
+    assert body["recommended_fix"] == (
+        "Correct start_date (expected YYYY-MM-DD) and employee_id (missing, expected string) "
+        "in the payload, or change the validate step's expected_schema, then re-run."
+    )
 
 
 def test_classify_validate_step_by_run_id(live_server: LiveServer) -> None:

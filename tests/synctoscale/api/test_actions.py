@@ -327,7 +327,10 @@ def test_failure_carries_nova_classification(
     details = response.json()["error"]["details"]
     assert details["category"] == "duplicate_record"
     assert details["recommended_fix"] == "Update the existing contact instead."
+    assert len(calls) == 1
+    raw_response = calls[0].pop("raw_response")
     assert calls == [{"error_code": "CONFLICT", "provider": "hubspot", "http_status": 409}]
+    assert raw_response["message"] == "Contact already exists. Existing ID: 88171"
 
 
 def test_failure_without_classifier(
