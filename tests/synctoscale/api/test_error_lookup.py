@@ -113,6 +113,12 @@ def test_error_carries_nova_classification(
             "error_code": "invalid_request",
             "provider": "echo",
             "http_status": 400,
+            "raw_response": {
+                "error": {
+                    "code": "invalid_request",
+                    "message": "User lacks write access to directory",
+                }
+            },
         }
     ]
 
