@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mapkit.paths import ROOT, join_key
+
 __all__ = [
     "TYPE_NAMES",
     "Field",
@@ -115,10 +117,10 @@ def _fields_from_list(items: Sequence[Any], role: str) -> list[Field]:
     return fields
 
 
-def _fields_from_record(record: Mapping[str, Any], prefix: str = "") -> list[Field]:
+def _fields_from_record(record: Mapping[str, Any], prefix: str = ROOT) -> list[Field]:
     fields: list[Field] = []
     for key, value in record.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
+        path = _join(prefix, str(key))
         if isinstance(value, Mapping) and value:
             fields.extend(_fields_from_record(value, path))
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
@@ -130,13 +132,13 @@ def _fields_from_record(record: Mapping[str, Any], prefix: str = "") -> list[Fie
     return fields
 
 
-def _fields_from_schema(schema: Mapping[str, Any], prefix: str = "") -> list[Field]:
+def _fields_from_schema(schema: Mapping[str, Any], prefix: str = ROOT) -> list[Field]:
     if _is_json_schema(schema):
         return _fields_from_json_schema(schema, prefix)
 
     fields: list[Field] = []
     for key, spec in schema.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
+        path = _join(prefix, str(key))
         if isinstance(spec, Mapping) and "type" not in spec:
             fields.extend(_fields_from_schema(spec, path))
         else:
@@ -147,7 +149,7 @@ def _fields_from_schema(schema: Mapping[str, Any], prefix: str = "") -> list[Fie
 def _fields_from_json_schema(schema: Mapping[str, Any], prefix: str) -> list[Field]:
     fields: list[Field] = []
     for key, spec in (schema.get("properties") or {}).items():
-        path = f"{prefix}.{key}" if prefix else str(key)
+        path = _join(prefix, str(key))
         if not isinstance(spec, Mapping):
             raise MappingInputError(f"JSON Schema property {path!r} must be an object")
         if spec.get("type") == "object" and "properties" in spec:
@@ -235,3 +237,14 @@ def _check_fields(fields: list[Field], role: str) -> None:
         if field.name in seen:
             raise MappingInputError(f"{role} names the field {field.name!r} twice")
         seen.add(field.name)
+
+
+def _join(prefix: str, key: str) -> str:
+    """Append a key to a field path in the syntax that workflow mappings read.
+
+    A key with dots or brackets, such as a SCIM extension URN, becomes ``["key"]``, and a
+    top-level key named ``steps`` is quoted too, because ``steps.`` starts a step-output path.
+    """
+    if prefix == ROOT and key == "steps":
+        return '["steps"]'
+    return join_key(prefix, key)

@@ -127,3 +127,17 @@ def test_bad_samples_raise(samples: Any) -> None:
         source_fields(["fname"], samples)
 
     assert raised.value.argument == "samples"
+
+
+def test_record_keys_with_dots_are_quoted() -> None:
+    record = {"urn:x:2.0:User": {"costCenter": "4130"}, "steps": 3, "a[b]": "c"}
+
+    names = [f.name for f in source_fields(record)]
+
+    assert names == ['["urn:x:2.0:User"].costCenter', '["steps"]', '["a[b]"]']
+
+
+def test_schema_keys_with_dots_are_quoted() -> None:
+    fields = target_fields({"address.zip": "string", "name": {"first.name": "string"}})
+
+    assert [f.name for f in fields] == ['["address.zip"]', 'name["first.name"]']
