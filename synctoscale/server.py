@@ -50,7 +50,11 @@ def serve(settings: Settings, *, host: str, port: int, log_level: str = "info") 
         )
         server = uvicorn.Server(config)
         logger.info("listening on http://%s", _address(host, listener.getsockname()[1]))
-        server.run(sockets=[listener])
+        try:
+            server.run(sockets=[listener])
+        except KeyboardInterrupt:
+            # uvicorn has shut down cleanly by now and re-raises the interrupt it handled.
+            logger.info("stopped by interrupt")
     return 0 if server.started else EXIT_STARTUP_FAILED
 
 

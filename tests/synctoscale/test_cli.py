@@ -115,6 +115,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def test_serve_stops_cleanly_on_interrupt(tmp_path: Path) -> None:
+    """Ctrl-C is how the README stops the server, so it must end without a traceback."""
+    output, _ = _serve_once(tmp_path / "data")
+
+    assert "Traceback" not in output
+    assert "KeyboardInterrupt" not in output
+    assert "stopped by interrupt" in output
+
+
 def test_serve_keeps_data_dir_private(tmp_path: Path) -> None:
     """The data dir holds run payloads and encrypted credentials, so only its owner reads it."""
     data_dir = tmp_path / "data"
