@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from mapkit.compiled import Validator, compile
 from mapkit.errors import SchemaError
 from mapkit.inference import SchemaProfile, profile
-from mapkit.issues import Issue
+from mapkit.issues import ABSENT, Issue
 from mapkit.options import DEFAULT_TWO_DIGIT_YEAR_PIVOT, ValidationOptions
 from mapkit.readers import ReadError, Record, RecordFile, open_records
 
@@ -244,9 +244,10 @@ def _print_validation_table(report: dict[str, Any], summary: _Summary, max_rows:
     if hidden > 0:
         out.write(f"... and {hidden} more rows; use --max-rows or --format json for all\n")
     fixable = sum(count for key, count in summary.groups.items()
-                  if summary.first[key][1].suggestion is not None)
+                  if summary.first[key][1].suggestion is not ABSENT)
     if report["mode"] == "strict" and fixable:
-        out.write(f"\n{fixable} issues have a canonical value to suggest; --coerce accepts "
+        counted = "1 issue has" if fixable == 1 else f"{fixable} issues have"
+        out.write(f"\n{counted} a canonical value to suggest; --coerce accepts "
                   "values that convert without loss and reports only the rest\n")
 
 

@@ -237,3 +237,20 @@ def test_progress_bar_only_on_terminal_for_large_files() -> None:
     assert "big.csv [" in terminal.getvalue()
     assert "20%" in terminal.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_coerce_hint_only_when_it_helps(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    numbers = tmp_path / "numbers.json"
+    numbers.write_text("[1, 2, 3]")
+    texts = tmp_path / "texts.json"
+    texts.write_text('[{"a": "42"}]')
+
+    assert main(["validate", str(numbers), "--schema", '{"a": "integer"}']) == 1
+    no_hint = capsys.readouterr().out
+    assert main(["validate", str(texts), "--schema", '{"a": "integer"}']) == 1
+    hint = capsys.readouterr().out
+
+    assert "type_mismatch" in no_hint
+    assert "--coerce" not in no_hint
+    assert "1 issue has a canonical value to suggest; --coerce" in hint
