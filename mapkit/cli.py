@@ -161,6 +161,8 @@ def _load_schema(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
+        if text.lower().endswith((".json", ".yaml", ".yml")):
+            raise UsageError(f"--schema {text}: no such file; check the path") from error
         raise UsageError(f"--schema: {text!r} is neither a file nor valid JSON ({error.msg}); "
                          "give a schema file or inline JSON such as "
                          "'{\"email\": \"email\"}'") from error
@@ -255,6 +257,9 @@ def _run_infer(arguments: argparse.Namespace) -> int:
     records = open_records(arguments.file, arguments.input_format)
     with _Progress(records) as progress:
         payloads = [record.payload for record in records.records(progress.update)]
+    if not payloads:
+        raise ReadError(f"{records.name}: the file contains no records, so there is nothing to "
+                        "infer; check that it is the right file and not only a header")
     try:
         result = profile(payloads, text_source=records.format == "csv",
                          two_digit_year_pivot=arguments.two_digit_year_pivot)

@@ -254,3 +254,21 @@ def test_coerce_hint_only_when_it_helps(tmp_path: Path,
     assert "type_mismatch" in no_hint
     assert "--coerce" not in no_hint
     assert "1 issue has a canonical value to suggest; --coerce" in hint
+
+
+def test_infer_empty_file_is_usage_error(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("EmpID,Name\n")
+
+    status = main(["infer", str(path)])
+
+    assert status == 2
+    assert "contains no records" in capsys.readouterr().err
+
+
+def test_missing_schema_file_says_so(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["validate", str(hr_csv), "--schema", "missing.json"])
+
+    assert status == 2
+    assert "--schema missing.json: no such file" in capsys.readouterr().err
