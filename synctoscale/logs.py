@@ -40,3 +40,8 @@ def configure_logging(level: str = "info") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "huey"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+
+    # huey logs each task's start and finish at INFO, the sweeper's too (every 30 s by
+    # default). The engine logs run transitions itself, so huey is kept to WARNING.
+    huey_level = logging.DEBUG if level.lower() == "debug" else logging.WARNING
+    logging.getLogger("huey").setLevel(huey_level)
