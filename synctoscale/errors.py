@@ -8,13 +8,14 @@ name a program can branch on, ``message`` a sentence for a person, ``details`` s
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from synctoscale.problems import describe_errors
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
 
 
 async def _handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    details = [_describe_problem(error) for error in exc.errors()]
+    details = describe_errors(exc.errors(), getattr(exc, "body", None))
 
     if _body_not_sent_as_json(request, exc):
         message = (
@@ -125,36 +126,6 @@ def _body_not_sent_as_json(request: Request, exc: RequestValidationError) -> boo
     if not sent_body:
         return False
     return any(tuple(error.get("loc", ())) == ("body",) for error in exc.errors())
-
-
-# pydantic names the member of a union it tried, such as ``dict[str,list[any]]``, in the
-# location; a caller knows its field by name only.
-_UNION_MEMBER = re.compile(r"^[\w-]+\[.*\]$")
-
-
-def _describe_problem(error: dict[str, Any]) -> dict[str, Any]:
-    """Turn one pydantic error into ``{field, problem, type}`` with a dotted field path."""
-    location = list(error.get("loc", ()))
-    if location and location[0] in ("body", "query", "path", "header"):
-        location = location[1:]
-    location = [part for part in location if not _UNION_MEMBER.match(str(part))]
-    field = ""
-    for part in location:
-        if isinstance(part, int):
-            field += f"[{part}]"
-        elif field:
-            field += f".{part}"
-        else:
-            field = str(part)
-
-    problem = str(error.get("msg", "invalid value"))
-    if error.get("type") == "value_error":
-        problem = problem.removeprefix("Value error, ")
-    context = error.get("ctx") or {}
-    if error.get("type") == "json_invalid" and "error" in context:
-        problem = f"{context['error']} at character {location[0] if location else 0}"
-        field = ""
-    return {"field": field, "problem": problem, "type": error.get("type", "")}
 
 
 async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,7 +1,8 @@
 """Parse request bodies as strict JSON: no duplicate keys, no NaN or Infinity.
 
 Python's ``json`` module keeps the last of two equal keys and accepts ``NaN``; both silently
-change what the client meant, so both are rejected here with the key or token named.
+change what the client meant, so both are rejected here with the key or token and its field
+path named.
 """
 
 from __future__ import annotations
@@ -15,18 +16,24 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from synctoscale.errors import ApiError
+from synctoscale.problems import field_path
 
 __all__ = ["StrictJSONRoute", "loads_strict"]
 
 
 def loads_strict(raw: bytes | str) -> Any:
-    """Parse JSON text, raising ApiError (400 or 422) for anything ambiguous or malformed."""
+    """Parse JSON text, raising ApiError (400 or 422) for anything ambiguous or malformed.
+
+    A 422 names the field that contains the rejected value, such as ``payload.x.a``, in its
+    message and in ``details.field``.
+    """
+    rejections = _Rejections()
     try:
-        return json.loads(
+        document = json.loads(
             raw,
-            object_pairs_hook=_reject_duplicate_keys,
-            parse_constant=_reject_constant,
-            parse_float=_parse_finite_float,
+            object_pairs_hook=rejections.object_from_pairs,
+            parse_constant=rejections.constant,
+            parse_float=rejections.float_number,
         )
     except json.JSONDecodeError as exc:
         message = f"The request body is not valid JSON: {exc.msg} at character {exc.pos}."
@@ -38,40 +45,94 @@ def loads_strict(raw: bytes | str) -> Any:
     except ValueError as exc:  # an integer with more digits than Python converts
         raise ApiError(400, "invalid_json", f"The request body has a bad number: {exc}.") from None
 
-
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ApiError(
-                422,
-                "duplicate_key",
-                f"The key {key!r} appears twice in one JSON object; send each key once.",
-                {"key": key},
-            )
-        result[key] = value
-    return result
+    if rejections.found:
+        raise _first_rejection(document)
+    return document
 
 
-def _reject_constant(token: str) -> float:
-    raise ApiError(
-        422,
-        "invalid_number",
-        f"{token} is not a JSON number; send a finite number or null.",
-        {"token": token},
-    )
+class _Rejected:
+    """A value the parser rejects, left in place until the walk finds its field path."""
 
+    def __init__(self, code: str, problem: str, details: dict[str, str]) -> None:
+        self.code = code
+        self.problem = problem
+        self.details = details
 
-def _parse_finite_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise ApiError(
-            422,
-            "invalid_number",
-            f"The number {text[:40]} is too large for a 64-bit float; send a smaller one.",
-            {"token": text[:40]},
+    def error(self, path: tuple[str | int, ...]) -> ApiError:
+        field = field_path(path)
+        message = (
+            f"{field}: {self.problem}" if field else self.problem[:1].upper() + self.problem[1:]
         )
-    return value
+        return ApiError(422, self.code, message, {**self.details, "field": field})
+
+
+class _DuplicateKeys(dict[str, Any]):
+    """An object with a repeated key; ``pairs`` keeps every key and value in document order."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+class _Rejections:
+    """The ``json.loads`` hooks of one parse, which mark rejected values instead of raising.
+
+    The hooks do not know where in the document they are, so the rejected values are marked
+    and a walk of the parsed document afterwards finds the first one's path.
+    """
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def object_from_pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        self.found = True
+        return _DuplicateKeys(pairs)
+
+    def constant(self, token: str) -> _Rejected:
+        self.found = True
+        problem = f"{token} is not a JSON number; send a finite number or null."
+        return _Rejected("invalid_number", problem, {"token": token})
+
+    def float_number(self, text: str) -> float | _Rejected:
+        value = float(text)
+        if not math.isinf(value):
+            return value
+        self.found = True
+        problem = f"the number {text[:40]} is too large for a 64-bit float; send a smaller one."
+        return _Rejected("invalid_number", problem, {"token": text[:40]})
+
+
+def _first_rejection(document: Any) -> ApiError:
+    """Walk the document in text order and return the error for its first rejected value."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _Rejected):
+            return value.error(path)
+        stack.extend(reversed(_children(path, value)))
+    raise AssertionError("a rejected value was marked but not found")
+
+
+def _children(path: tuple[str | int, ...], value: Any) -> list[tuple[tuple[str | int, ...], Any]]:
+    if isinstance(value, _DuplicateKeys):
+        children: list[tuple[tuple[str | int, ...], Any]] = []
+        seen: set[str] = set()
+        for key, item in value.pairs:
+            if key in seen:
+                problem = f"the key {key!r} appears twice in one JSON object; send each key once."
+                children.append(((*path, key), _Rejected("duplicate_key", problem, {"key": key})))
+                break
+            seen.add(key)
+            children.append(((*path, key), item))
+        return children
+    if isinstance(value, dict):
+        return [((*path, key), item) for key, item in value.items()]
+    if isinstance(value, list):
+        return [((*path, index), item) for index, item in enumerate(value)]
+    return []
 
 
 class _StrictJSONRequest(Request):

@@ -38,6 +38,7 @@ from synctoscale.engine.steps import StepContext, StepFailure, action_input
 from synctoscale.errors import ApiError, error_body, invalid_request
 from synctoscale.ids import new_id
 from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.problems import describe_errors
 from synctoscale.store import connections as connection_store
 from synctoscale.store.db import Database
 from synctoscale.store.models import Connection
@@ -191,15 +192,7 @@ def _step(body: ActionRunRequest) -> ActionStep:
     try:
         step = ActionStep.model_validate(fields)
     except ValidationError as exc:
-        details = [
-            {
-                "field": ".".join(str(part) for part in error["loc"]),
-                "problem": str(error["msg"]),
-                "type": error["type"],
-            }
-            for error in exc.errors()
-        ]
-        raise invalid_request(details) from None
+        raise invalid_request(describe_errors(exc.errors(), fields)) from None
 
     for target, source in (body.mapping or {}).items():
         if source is not None and source.startswith("steps."):

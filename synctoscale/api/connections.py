@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from sqlalchemy.orm import Session
 
 from synctoscale.api.dependencies import DatabaseDep, PageRequestDep
@@ -22,6 +22,7 @@ from synctoscale.credentials import CredentialsUnavailable, CredentialVault
 from synctoscale.errors import ApiError, invalid_request
 from synctoscale.ids import new_id
 from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.problems import problem_text
 from synctoscale.settings import Settings
 from synctoscale.store import connections as connection_store
 from synctoscale.store.db import Database
@@ -56,7 +57,7 @@ class ConnectionCreate(BaseModel):
         "the connection is 'pending' until PUT /connections/{id}/credentials.",
     )
     name: str | None = Field(None, min_length=1, max_length=200)
-    validate_now: bool = Field(
+    validate_now: StrictBool = Field(
         False,
         alias="validate",
         description="Check the credentials against the provider before answering.",
@@ -189,6 +190,8 @@ def list_connections(
     page: PageRequestDep,
     provider: Annotated[str | None, Query(description="Only connections to this provider.")] = None,
 ) -> Page[ConnectionOut]:
+    if provider is not None:
+        _connector_for(provider)
     with database.session() as session:
         rows = connection_store.list_connections(
             session, principal.project_id, limit=page.limit, after=page.after, provider=provider
@@ -304,7 +307,7 @@ def _credential_problem(error: Any) -> str:
         return "missing; this provider needs it"
     if error["type"] == "extra_forbidden":
         return "not a credential this provider takes"
-    return str(error["msg"])
+    return problem_text(error)
 
 
 def _connector_for(provider: str) -> type[Connector]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 import mapkit
 from synctoscale.auth import Principal, current_principal
@@ -30,9 +30,11 @@ class ValidateOptions(BaseModel):
     two_digit_year_pivot: int | None = Field(
         None, ge=0, le=100, description="Two-digit years below this are 20YY, others 19YY."
     )
-    decimal_comma: bool | None = Field(None, description="Read '1.234,56' as 1234.56.")
+    decimal_comma: StrictBool | None = Field(None, description="Read '1.234,56' as 1234.56.")
     unexpected_fields: Literal["warn", "error", "ignore"] | None = None
-    include_got: bool | None = Field(None, description="False leaves input values out of issues.")
+    include_got: StrictBool | None = Field(
+        None, description="False leaves input values out of issues."
+    )
     default_timezone: str | None = Field(
         None, description="IANA time zone for datetimes written without an offset."
     )
@@ -45,7 +47,7 @@ class ValidateRequest(BaseModel):
     expected_schema: dict[str, Any] = Field(
         description="A compact schema such as {'start_date': 'date'}, the long form or JSON Schema."
     )
-    coerce: bool = Field(False, description="Accept values that convert without loss.")
+    coerce: StrictBool = Field(False, description="Accept values that convert without loss.")
     options: ValidateOptions | None = None
 
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 import nova
 from nova.errors import ModelNotFoundError
@@ -27,6 +28,30 @@ MAX_BATCH_ERRORS = 1000
 """Most errors one batch request may hold; batches of 1000 classify in well under a second."""
 
 MAX_MESSAGE_CHARS = 20_000
+"""Maximum length of ``message``, which is a provider's error text, not its whole response body."""
+
+
+def _check_message(message: str) -> str:
+    if not message.strip():
+        raise PydanticCustomError(
+            "string_blank", "empty or only whitespace; send the provider's error text"
+        )
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise PydanticCustomError(
+            "string_too_long",
+            "{length} characters is over the limit of {limit}; send the provider's error text, "
+            "not its whole response body, and cut it to {limit} characters if it is still longer",
+            {"length": len(message), "limit": MAX_MESSAGE_CHARS},
+        )
+    return message
+
+
+# The limits stay in the JSON schema, and the check words a violation with its fix.
+ErrorMessage = Annotated[
+    str,
+    Field(json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"}),
+    AfterValidator(_check_message),
+]
 
 
 class ErrorInput(BaseModel):
@@ -34,11 +59,8 @@ class ErrorInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(
-        min_length=1,
-        max_length=MAX_MESSAGE_CHARS,
-        pattern=r"\S",
-        description="The provider's error text; it must not be empty.",
+    message: ErrorMessage = Field(
+        description="The provider's error text, at most 20000 characters; it must not be empty.",
     )
     error_code: str | None = Field(None, max_length=200, description="The provider's code.")
     provider: str | None = Field(None, max_length=100, description="For example google_directory.")
@@ -50,7 +72,7 @@ class ClassifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str | None = Field(None, min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")
+    message: ErrorMessage | None = None
     error_code: str | None = Field(None, max_length=200)
     provider: str | None = Field(None, max_length=100)
     http_status: int | None = Field(None, ge=100, le=599)

@@ -13,6 +13,7 @@ from nova.mapping.sources import source_fields, target_fields
 from synctoscale.auth import Principal, current_principal
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.problems import accepted_forms
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,17 @@ class FieldObject(BaseModel):
     samples: list[Any] | None = Field(None, max_length=MAX_SAMPLES_PER_FIELD)
 
 
-FieldList = Annotated[list[Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
-                           | FieldObject], Field(min_length=1)]
+FieldName = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
+FieldItem = Annotated[
+    FieldName | FieldObject, accepted_forms("a field name or an object with 'name'", str, dict)
+]
+FieldList = Annotated[list[FieldItem], Field(min_length=1)]
+Samples = Annotated[
+    dict[str, list[Any]] | list[dict[str, Any]],
+    accepted_forms(
+        "an object of sample values per source field or a list of sample records", dict, list
+    ),
+]
 
 
 class SuggestRequest(BaseModel):
@@ -54,7 +64,7 @@ class SuggestRequest(BaseModel):
         None, description="Target field names or field objects.")
     target_schema: dict[str, Any] | None = Field(
         None, description="A compact schema such as {'first_name': 'string'}, or JSON Schema.")
-    samples: dict[str, list[Any]] | list[dict[str, Any]] | None = Field(
+    samples: Samples | None = Field(
         None, description="Sample values per source field name, or a list of sample records.")
 
 

@@ -16,6 +16,7 @@ from synctoscale.engine.definitions import load_stored
 from synctoscale.engine.states import CANCELLABLE, RETRIABLE_BY_CLIENT, RunStatus, StepStatus
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import StrictJSONRoute
+from synctoscale.problems import join_words
 from synctoscale.store import runs as run_store
 from synctoscale.store.models import Run, StepResult
 from synctoscale.store.types import utcnow
@@ -254,7 +255,7 @@ def cancel_run(run_id: str, principal: PrincipalDep, database: DatabaseDep) -> R
 
 
 def _conflict(run: Run, verb: str, allowed: frozenset[RunStatus]) -> ApiError:
-    states = ", ".join(sorted(allowed))
+    states = join_words(sorted(allowed), "or")
     return ApiError(
         409,
         "invalid_run_state",

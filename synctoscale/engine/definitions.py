@@ -6,13 +6,16 @@ Every problem names the step it is in, so a 422 for a workflow points at the ste
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
@@ -24,6 +27,7 @@ from pydantic_core import PydanticCustomError
 import mapkit
 from synctoscale.connectors import provider_actions
 from synctoscale.engine.paths import PathSyntaxError, SourcePath, parse_source_path
+from synctoscale.problems import field_path, join_words, problem_text
 
 __all__ = [
     "ActionStep",
@@ -39,7 +43,34 @@ __all__ = [
 
 # Ids appear in URLs and in ``steps.<id>.output`` paths, so they hold no dots or slashes.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
+ID_RULE = "1 to 100 letters, digits, '_' or '-', starting with a letter or digit"
 STEP_TYPES = ("validate", "action")
+TRIGGER_TYPES = ("manual", "event")
+
+_ID = re.compile(ID_PATTERN)
+_ID_CHARACTER = re.compile(r"[A-Za-z0-9_-]")
+
+
+def _check_id(value: str) -> str:
+    """Check an id against ``ID_PATTERN`` and word a mismatch as the rule it breaks."""
+    if _ID.fullmatch(value):
+        return value
+    if not value:
+        problem = "is empty"
+    elif len(value) > 100:
+        problem = f"has {len(value)} characters"
+    elif not value[0].isascii() or not value[0].isalnum():
+        problem = f"starts with {value[0]!r}"
+    else:
+        others = dict.fromkeys(char for char in value if not _ID_CHARACTER.fullmatch(char))
+        problem = f"contains {join_words([repr(char) for char in others], 'and')}"
+    raise PydanticCustomError(
+        "invalid_id", "{problem}; an id is {rule}", {"problem": problem, "rule": ID_RULE}
+    )
+
+
+# The pattern stays in the JSON schema, and the check words a mismatch as the rule it breaks.
+Id = Annotated[str, Field(json_schema_extra={"pattern": ID_PATTERN}), AfterValidator(_check_id)]
 
 
 class _Strict(BaseModel):
@@ -72,16 +103,30 @@ class EventTrigger(_Strict):
     event_type: str = Field(min_length=1, max_length=200, examples=["employee.updated"])
 
 
-Trigger = Annotated[ManualTrigger | EventTrigger, Field(discriminator="type")]
+def _check_trigger_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Name the trigger types when ``type`` is left out, which pydantic reports without them."""
+    if isinstance(value, dict) and "type" not in value:
+        problem = PydanticCustomError(
+            "missing", "Field required; use {known}", {"known": join_words(TRIGGER_TYPES, "or")}
+        )
+        raise ValidationError.from_exception_data(
+            "Trigger", [{"type": problem, "loc": ("type",), "input": value}]
+        )
+    return handler(value)
+
+
+Trigger = Annotated[
+    ManualTrigger | EventTrigger, Field(discriminator="type"), WrapValidator(_check_trigger_type)
+]
 
 
 class ValidateStep(_Strict):
     """Check a value against an expected schema with mapkit; the output is the checked data."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: Id
     type: Literal["validate"]
     expected_schema: dict[str, Any] = Field(description="A mapkit compact schema or JSON Schema.")
-    coerce: bool = Field(False, description="Accept values that convert to canonical form.")
+    coerce: StrictBool = Field(False, description="Accept values that convert to canonical form.")
     source: str | None = Field(
         None, description="Path of the value to check; the whole payload when left out."
     )
@@ -113,7 +158,7 @@ class ValidateStep(_Strict):
 class ActionStep(_Strict):
     """Call a provider action with input built from the mapping and constants."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: Id
     type: Literal["action"]
     provider: str = Field(examples=["hubspot"])
     action: str = Field(examples=["create_contact"])
@@ -205,6 +250,12 @@ def _check_step(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
     step = value.get("id", "?")
     step_type = value.get("type")
+    if "type" not in value:
+        raise PydanticCustomError(
+            "missing_step_type",
+            "step '{step}': type is missing; use one of: {known}",
+            {"step": step, "known": ", ".join(STEP_TYPES)},
+        )
     if step_type not in STEP_TYPES:
         raise PydanticCustomError(
             "unknown_step_type",
@@ -225,8 +276,8 @@ def _describe(error: Any, step_type: str) -> str:
     location = list(error["loc"])
     if location and location[0] == step_type:  # the discriminated union adds the tag first
         location = location[1:]
-    field = ".".join(str(part) for part in location)
-    return f"{field}: {error['msg']}" if field else str(error["msg"])
+    field = field_path(location)
+    return f"{field}: {problem_text(error)}" if field else problem_text(error)
 
 
 Step = Annotated[ValidateStep | ActionStep, Field(discriminator="type"), WrapValidator(_check_step)]
@@ -235,7 +286,7 @@ Step = Annotated[ValidateStep | ActionStep, Field(discriminator="type"), WrapVal
 class WorkflowDefinition(_Strict):
     """A workflow: a trigger and the steps that run in order."""
 
-    id: str = Field(pattern=ID_PATTERN, examples=["sync_to_hr"])
+    id: Id = Field(examples=["sync_to_hr"])
     description: str | None = Field(None, max_length=2000)
     trigger: Trigger = Field(default_factory=lambda: ManualTrigger(type="manual"))
     steps: list[Step] = Field(min_length=1, max_length=100)

@@ -45,6 +45,87 @@ def test_bad_body_gets_clear_4xx(
     assert "Traceback" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("body", "code", "message", "details"),
+    [
+        (
+            b'{"payload": {"salary": NaN}, "expected_schema": {"salary": "number"}}',
+            "invalid_number",
+            "payload.salary: NaN is not a JSON number; send a finite number or null.",
+            {"token": "NaN", "field": "payload.salary"},
+        ),
+        (
+            b'{"payload": {"x": {"a": 1, "a": 2}}, "expected_schema": {"x": "any"}}',
+            "duplicate_key",
+            "payload.x.a: the key 'a' appears twice in one JSON object; send each key once.",
+            {"key": "a", "field": "payload.x.a"},
+        ),
+        (
+            b'{"payload": {"rows": [1, -Infinity]}, "expected_schema": {}}',
+            "invalid_number",
+            "payload.rows[1]: -Infinity is not a JSON number; send a finite number or null.",
+            {"token": "-Infinity", "field": "payload.rows[1]"},
+        ),
+        (
+            b'{"payload": {"a.b": 1e999}, "expected_schema": {}}',
+            "invalid_number",
+            'payload["a.b"]: the number 1e999 is too large for a 64-bit float; '
+            "send a smaller one.",
+            {"token": "1e999", "field": 'payload["a.b"]'},
+        ),
+        (
+            b'{"payload": {"a": {"b": NaN}, "a": 1}, "expected_schema": {}}',
+            "invalid_number",
+            "payload.a.b: NaN is not a JSON number; send a finite number or null.",
+            {"token": "NaN", "field": "payload.a.b"},
+        ),
+        (
+            b"NaN",
+            "invalid_number",
+            "NaN is not a JSON number; send a finite number or null.",
+            {"token": "NaN", "field": ""},
+        ),
+    ],
+)
+def test_strict_json_rejection_names_field(
+    live_server: LiveServer, body: bytes, code: str, message: str, details: dict[str, str]
+) -> None:
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=JSON)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert error["message"] == message
+    assert error["details"] == details
+
+
+def test_json_types_named_in_problems(live_server: LiveServer) -> None:
+    body = {"payload": [1, 2], "expected_schema": "string"}
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == (
+        "Invalid request: payload: Input should be a JSON object, not a JSON array "
+        "(1 more problem(s) in details)"
+    )
+    assert error["details"] == [
+        {
+            "field": "payload",
+            "problem": "Input should be a JSON object, not a JSON array",
+            "type": "dict_type",
+        },
+        {
+            "field": "expected_schema",
+            "problem": "Input should be a JSON object, not a string",
+            "type": "dict_type",
+        },
+    ]
+
+
 def test_validation_error_details_name_field(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.post("/mapping/validate", json={"payload": "x", "expected_schema": {}})

@@ -172,3 +172,27 @@ def test_unexpected_field_is_warning(live_server: LiveServer) -> None:
     assert result["valid"] is True
     assert result["issues"][0]["code"] == "unexpected_field"
     assert result["issues"][0]["severity"] == "warning"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "kind"),
+    [
+        ({"coerce": "yes"}, "coerce", "a string"),
+        ({"coerce": 1}, "coerce", "a number"),
+        ({"options": {"include_got": "false"}}, "options.include_got", "a string"),
+        ({"options": {"decimal_comma": 0}}, "options.decimal_comma", "a number"),
+    ],
+)
+def test_boolean_field_needs_json_boolean(
+    live_server: LiveServer, extra: dict[str, Any], field: str, kind: str
+) -> None:
+    body = {"payload": {"a": "1"}, "expected_schema": {"a": "integer"}, **extra}
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", json=body)
+
+    problem = f"Input should be true or false, not {kind}"
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": "bool_type"}]

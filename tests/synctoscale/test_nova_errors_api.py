@@ -103,6 +103,44 @@ def test_malformed_body_is_422_naming_field(
     assert field_part in error["message"] or any(field_part in d["field"] for d in error["details"])
 
 
+LONG_MESSAGE_FIX = (
+    "characters is over the limit of 20000; send the provider's error text, not its whole "
+    "response body, and cut it to 20000 characters if it is still longer"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "length"),
+    [
+        ({"message": "x" * 900_000}, "message", 900_000),
+        ({"errors": [{"message": "ok"}, {"message": "x" * 20_001}]}, "errors[1].message", 20_001),
+    ],
+)
+def test_long_message_is_422_with_fix(
+    live_server: LiveServer, body: dict[str, object], field: str, length: int
+) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    problem = f"{length} {LONG_MESSAGE_FIX}"
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": "string_too_long"}]
+
+
+def test_message_at_limit_is_accepted(live_server: LiveServer) -> None:
+    message = "Channel has been archived. " + "x" * (20_000 - 27)
+
+    with live_server.client() as client:
+        response = client.post(PATH, json={"message": message})
+
+    assert len(message) == 20_000
+    assert response.status_code == 200
+    assert response.json()["category"]
+
+
 def test_batch_over_limit_is_422(live_server: LiveServer) -> None:
     errors = [{"message": "timeout"}] * (MAX_BATCH_ERRORS + 1)
 
@@ -169,8 +207,12 @@ def test_empty_message_is_422(live_server: LiveServer, body: dict, field: str) -
     with live_server.client() as client:
         response = client.post("/nova/v1/errors/classify", json=body)
 
+    problem = "empty or only whitespace; send the provider's error text"
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["field"] == field
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": "string_blank"}]
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,67 @@ def test_bad_body_is_422_naming_field(
         assert any(name.startswith(field) for name in named), (field, named)
 
 
+FIELD_FORMS = "Input should be a field name or an object with 'name'"
+SAMPLE_FORMS = (
+    "Input should be an object of sample values per source field or a list of sample records"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "problem", "error_type"),
+    [
+        (
+            {"source_fields": [{"type": "string"}], "target_fields": ["a"]},
+            "source_fields[0].name",
+            "Field required",
+            "missing",
+        ),
+        (
+            {"source_fields": ["a"], "target_fields": [5]},
+            "target_fields[0]",
+            f"{FIELD_FORMS}, not a number",
+            "union_type",
+        ),
+        (
+            {"source_fields": ["a"], "target_fields": ["a"], "samples": 5},
+            "samples",
+            f"{SAMPLE_FORMS}, not a number",
+            "union_type",
+        ),
+        (
+            {"source_fields": ["a"], "target_fields": ["a"], "samples": {"a": 5}},
+            "samples.a",
+            "Input should be a JSON array, not a number",
+            "list_type",
+        ),
+        (
+            {"source_fields": ["a"], "target_fields": ["a"], "samples": [{"a": 1}, "x"]},
+            "samples[1]",
+            "Input should be a JSON object, not a string",
+            "dict_type",
+        ),
+        (
+            {"source_fields": ["a"], "target_fields": ["a"], "source_payload": None,
+             "samples": {"a.b": "x"}},
+            'samples["a.b"]',
+            "Input should be a JSON array, not a string",
+            "list_type",
+        ),
+    ],
+)  # fmt: skip
+def test_union_field_gets_one_problem(
+    live_server: LiveServer, body: dict[str, Any], field: str, problem: str, error_type: str
+) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": error_type}]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

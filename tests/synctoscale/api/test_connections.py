@@ -195,6 +195,35 @@ def test_list_connections_pages(sandbox_server: LiveServer) -> None:
     assert len(slack_only["data"]) == 4
 
 
+def test_unknown_provider_filter_is_422(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.get("/connections", params={"provider": "nope"})
+
+    known = "bamboohr, echo, google_directory, hubspot, slack"
+    problem = f"unknown provider 'nope'; known providers: {known}"
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: provider: {problem}"
+    assert error["details"] == [{"field": "provider", "problem": problem, "type": "value_error"}]
+
+
+def test_validate_flag_must_be_boolean(live_server: LiveServer) -> None:
+    body = {"provider": "echo", "auth_type": "none", "validate": "yes"}
+    with live_server.client() as client:
+        response = client.post("/connections", json=body)
+        listing = client.get("/connections").json()
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == (
+        "Invalid request: validate: Input should be true or false, not a string"
+    )
+    assert [detail["field"] for detail in error["details"]] == ["validate"]
+    assert listing["data"] == []
+
+
 def test_bad_cursor_is_422(sandbox_server: LiveServer) -> None:
     with sandbox_server.client() as client:
         response = client.get("/connections", params={"cursor": "bm90LWEtY3Vyc29y"})

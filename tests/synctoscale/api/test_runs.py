@@ -391,3 +391,24 @@ def _walk_pages(client: httpx.Client, limit: int) -> tuple[list[str], list[str]]
         if cursor is None:
             return seen, inserted
         inserted.extend(start_run(client, "bulk", {"between_pages": True}) for _ in range(3))
+
+
+def test_run_state_conflicts_list_allowed_states(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        create_workflow(client, echo_workflow("flow"))
+        run_id = start_run(client, "flow", {})
+        wait_for_run(client, run_id)
+        retried = client.post(f"/runs/{run_id}/retry")
+        cancelled = client.post(f"/runs/{run_id}/cancel")
+
+    assert retried.status_code == 409
+    assert retried.json()["error"]["code"] == "invalid_run_state"
+    assert retried.json()["error"]["message"] == (
+        f"Run {run_id!r} is succeeded; only a run that is cancelled or failed can be retried."
+    )
+    assert cancelled.status_code == 409
+    assert cancelled.json()["error"]["code"] == "invalid_run_state"
+    assert cancelled.json()["error"]["message"] == (
+        f"Run {run_id!r} is succeeded; only a run that is queued, retrying or running can be "
+        "cancelled."
+    )

@@ -94,6 +94,119 @@ def test_invalid_definition_is_422_naming_step(
         assert part in error["message"]
 
 
+ID_RULE = "an id is 1 to 100 letters, digits, '_' or '-', starting with a letter or digit"
+
+
+@pytest.mark.parametrize(
+    ("definition", "field", "problem", "error_type"),
+    [
+        (
+            {"id": "w1", "steps": [{"id": "s", "provider": "echo", "action": "echo"}]},
+            "steps[0]",
+            "step 's': type is missing; use one of: validate, action",
+            "missing_step_type",
+        ),
+        (
+            {"id": "w1", "trigger": {"type": "cron"}, "steps": [_step()]},
+            "trigger.type",
+            "'cron' is not a trigger type; use manual or event",
+            "union_tag_invalid",
+        ),
+        (
+            {"id": "w1", "trigger": {"provider": "bamboohr"}, "steps": [_step()]},
+            "trigger.type",
+            "Field required; use manual or event",
+            "missing",
+        ),
+        (
+            {"id": "w1", "trigger": "manual", "steps": [_step()]},
+            "trigger",
+            "Input should be a JSON object, not a string",
+            "model_attributes_type",
+        ),
+        (
+            {"id": "bad id!", "steps": [_step()]},
+            "id",
+            f"contains ' ' and '!'; {ID_RULE}",
+            "invalid_id",
+        ),
+        (
+            {"id": "_w", "steps": [_step()]},
+            "id",
+            f"starts with '_'; {ID_RULE}",
+            "invalid_id",
+        ),
+        (
+            {"id": "w" * 101, "steps": [_step()]},
+            "id",
+            f"has 101 characters; {ID_RULE}",
+            "invalid_id",
+        ),
+        (
+            {"id": "w1\n", "steps": [_step()]},
+            "id",
+            f"contains '\\n'; {ID_RULE}",
+            "invalid_id",
+        ),
+        (
+            {"id": "w1", "steps": [_step(id="a.b")]},
+            "steps[0]",
+            f"step 'a.b': id: contains '.'; {ID_RULE}",
+            "invalid_step",
+        ),
+        (
+            {"id": "w1", "steps": [_step(retry=5)]},
+            "steps[0]",
+            "step 's1': retry: Input should be a JSON object, not a number",
+            "invalid_step",
+        ),
+        (
+            {
+                "id": "w1",
+                "steps": [
+                    {"id": "v", "type": "validate", "expected_schema": {}, "coerce": "yes"}
+                ],
+            },
+            "steps[0]",
+            "step 'v': coerce: Input should be true or false, not a string",
+            "invalid_step",
+        ),
+    ],
+)
+def test_invalid_definition_names_field_in_words(
+    live_server: LiveServer,
+    definition: dict[str, Any],
+    field: str,
+    problem: str,
+    error_type: str,
+) -> None:
+    with live_server.client() as client:
+        response = client.post("/workflows", json=definition)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": error_type}]
+
+
+def test_event_trigger_fields_named_without_tag(live_server: LiveServer) -> None:
+    definition = {"id": "w1", "trigger": {"type": "event"}, "steps": [_step()]}
+    with live_server.client() as client:
+        response = client.post("/workflows", json=definition)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == (
+        "Invalid request: trigger.provider: Field required (1 more problem(s) in details)"
+    )
+    assert error["details"] == [
+        {"field": "trigger.provider", "problem": "Field required", "type": "missing"},
+        {"field": "trigger.event_type", "problem": "Field required", "type": "missing"},
+    ]
+
+
 def test_list_workflows_pages(live_server: LiveServer) -> None:
     with live_server.client() as client:
         for number in range(5):
