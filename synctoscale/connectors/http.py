@@ -25,6 +25,7 @@ from synctoscale.connectors.base import (
     FailureKind,
     parse_retry_after,
 )
+from synctoscale.problems import describe_errors
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +88,10 @@ def parse_input(model: type[Model], values: Mapping[str, Any], action: str) -> M
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or "input"
-            problems.append({"field": field, "problem": error["msg"]})
+        problems = [
+            {"field": item["field"] or "input", "problem": item["problem"]}
+            for item in describe_errors(exc.errors(), dict(values))
+        ]
         summary = "; ".join(f"{item['field']}: {item['problem']}" for item in problems)
         raise ConnectorError(
             "invalid_input",

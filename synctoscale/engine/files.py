@@ -20,6 +20,7 @@ from synctoscale.bootstrap import DEFAULT_PROJECT
 from synctoscale.engine.definitions import WorkflowDefinition
 from synctoscale.errors import ApiError
 from synctoscale.jsonbody import loads_strict
+from synctoscale.problems import describe_errors
 from synctoscale.store import connections as connection_store
 from synctoscale.store import workflows as workflow_store
 from synctoscale.store.db import Database
@@ -51,7 +52,10 @@ def read_workflow_file(path: Path) -> tuple[str, WorkflowDefinition]:
     try:
         return str(project), WorkflowDefinition.model_validate(document)
     except ValidationError as exc:
-        problems = "; ".join(f"{_location(error['loc'])}: {error['msg']}" for error in exc.errors())
+        described = describe_errors(exc.errors(), document)
+        problems = "; ".join(
+            f"{item['field'] or 'workflow'}: {item['problem']}" for item in described
+        )
         raise WorkflowFileError(f"{path}: invalid workflow: {problems}") from None
 
 
@@ -122,14 +126,3 @@ def _reject_duplicates(loaded: list[tuple[Path, str, WorkflowDefinition]]) -> No
                 + ", ".join(files)
             )
 
-
-def _location(location: tuple[Any, ...]) -> str:
-    text = ""
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif text:
-            text += f".{part}"
-        else:
-            text = str(part)
-    return text or "workflow"

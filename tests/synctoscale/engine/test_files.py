@@ -98,6 +98,16 @@ def test_file_names_other_project(tmp_path: Path, workflows_dir: Path) -> None:
             ),
             "unknown provider 'nope'",
         ),
+        (
+            "trigger.yaml",
+            "id: x\ntrigger: {type: event, event_type: employee.updated}\nsteps: []\n",
+            "trigger.provider: Field required",
+        ),
+        (
+            "steps.yaml",
+            "id: x\nsteps: {check: 1}\n",
+            "steps: Input should be a JSON array, not a JSON object",
+        ),
     ],
 )
 def test_bad_file_is_named(tmp_path: Path, name: str, content: str, message_part: str) -> None:
