@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 
 from nova.errors.fast_features import CompiledFeatures
 from nova.errors.masking import MASK_TOKENS
-from nova.errors.parameters import extract_parameters
+from nova.errors.parameters import extract_parameters, fix_values
 from nova.errors.service_codes import ServiceCode, fix_for, service_code
 from nova.errors.storage import load_model, model_path
 from nova.errors.taxonomy import CATEGORIES, get_category, render_fix
@@ -185,7 +185,7 @@ class ErrorClassifier:
         taxonomy_entry = get_category(category)
         return Classification(
             category=category,
-            recommended_fix=render_fix(category, parameters),
+            recommended_fix=render_fix(category, fix_values(parameters, record.get("provider"))),
             confidence=0.0 if no_signal else round(confidence, 4),
             retryable=taxonomy_entry.retryable,
             retry_hint=taxonomy_entry.retry_hint,

@@ -1,42 +1,26 @@
 """Extract the values a recommended fix names from the error: scopes, fields, wait times.
 
 Each extractor returns None when the message does not contain its value, and the fix
-sentence then drops that part (see taxonomy.render_fix).
+sentence then drops that part (see taxonomy.render_fix). The values are data a client can
+use (``existing_id: "88174"``), and the wording around them lives in the fix sentences.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
-from functools import cache
-from importlib import resources
-from typing import Any
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-__all__ = ["extract_parameters", "provider_display_name", "scope_for"]
-
-_QUOTED = r"['\"‘’“”`]"
-
-# Scope names as providers write them: chat:write, users:read.email,
-# crm.objects.contacts.write, User.ReadWrite.All, auth/admin.directory.user.
-_SCOPE_TOKEN = re.compile(
-    r"https://www\.googleapis\.com/auth/[\w.]+"
-    r"|\b[a-z]+:[a-z]+(?:\.[a-z]+)?\b"
-    r"|\b[a-z]+(?:\.[a-z]+){2,}\b"
-    r"|\b[A-Z][a-z]+\.(?:Read|ReadWrite|Write|Send|Manage)(?:\.[A-Z][a-z]+)*\b"
+from nova.errors.fields import QUOTE, validation_values
+from nova.errors.permissions import (
+    has_status_page,
+    missing_permission,
+    provider_display_name,
+    scope_for,
 )
-_SCOPE_CONTEXT = re.compile(r"scope|needed|required|permission|grant", re.IGNORECASE)
-_ACCESS_PHRASE = re.compile(
-    r"(?P<verb>\w+)\s+(?:access|permissions?|rights?)\s+(?:to|on|for)\s+(?:the\s+)?"
-    r"(?P<resource>[\w-]+)"
-    r"|(?:permission|privileges?|not allowed|not authori[sz]ed)\s+to\s+(?P<verb2>\w+)\s+"
-    r"(?:an?\s+|the\s+)?(?P<resource2>[\w-]+)",
-    re.IGNORECASE,
-)
-# The request a message names as an HTTP method and path, such as "POST /users".
-_REQUEST_LINE = re.compile(r"\b(?P<method>GET|HEAD|POST|PUT|PATCH|DELETE)\s+(?P<path>/[^\s:?]*)")
-_READ_METHODS = frozenset({"GET", "HEAD"})
+from nova.errors.words import is_function_word, is_resource_word
+
+__all__ = ["extract_parameters", "fix_values", "provider_display_name", "scope_for"]
 
 _RETRY_AFTER = re.compile(
     r"retry[- _]?after(?:\s+header)?[\"':=\s]*(?P<a>\d+)"
@@ -50,24 +34,6 @@ _TIMEOUT = re.compile(
     r"|did not (?:answer|respond)\b.*?\bwithin (?P<s3>\d+(?:\.\d+)?)\s*(?:s\b|sec|second)",
     re.IGNORECASE,
 )
-_FIELD_PATTERNS = (
-    re.compile(r"value passed for (?P<field>\w+)", re.IGNORECASE),
-    # "Property values were not valid" names no property, so "value(s)" is not a field.
-    re.compile(
-        rf"(?:field|property|parameter|argument|column)\s+{_QUOTED}?"
-        rf"(?!values?\b)(?P<field>[\w.\[\]]+){_QUOTED}?",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"(?P<field>[A-Za-z_]\w*):\s+(?:is required|does not match|must|is invalid|is not valid)",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"{_QUOTED}(?P<field>\w+){_QUOTED}\s+is not a valid", re.IGNORECASE),
-    re.compile(r"\"name\":\s*\"(?P<field>\w+)\""),
-    re.compile(r"propertyName\W+(?P<field>\w+)"),
-)
-# A JSON object with no object inside, such as one entry of a provider's list of field errors.
-_FLAT_JSON_OBJECT = re.compile(r"\{[^{}]*\}")
 _UNIQUE_FIELD = re.compile(
     r"same value for (?:property|field)\s+(?P<field>\w+)"
     r"|(?P<field2>\w+): an object with this field already exists"
@@ -78,13 +44,19 @@ _EXISTING_ID = re.compile(r"existing id:?\s*(?P<id>[\w-]+)", re.IGNORECASE)
 _NOT_FOUND = (
     re.compile(r"no such (?P<type>[a-z_ ]+?):\s*(?P<id>[\w-]+)", re.IGNORECASE),
     re.compile(
-        rf"(?P<type>[a-z_]+)\s+{_QUOTED}(?P<id>[^'\"]+){_QUOTED}\s+(?:was\s+)?not found",
+        rf"(?P<type>[a-z_]+)\s+{QUOTE}(?P<id>[^'\"]+){QUOTE}\s+(?:was\s+)?not found",
         re.IGNORECASE,
     ),
     re.compile(
         r"not found:\s*(?:resource not found:\s*)?(?P<id>[\w-]+)\s*\((?P<type>\w+)\)", re.IGNORECASE
     ),
-    re.compile(r"(?P<type>\b[a-z]+)\s+not found", re.IGNORECASE),
+)
+# "team_id was not found", "Org unit not found", "could not be found", "couldn't be found".
+_NOT_FOUND_PHRASE = re.compile(r"(?:\bnot|n't)\s+(?:be\s+)?found\b", re.IGNORECASE)
+# Before these words the word is a verb, as in "the resource you are requesting could not be
+# found", not the thing that was not found.
+_VERB_CONTEXT = frozenset(
+    {"am", "are", "be", "been", "he", "i", "is", "it", "she", "they", "was", "we", "were", "you"}
 )
 _STATES = (
     "archived",
@@ -96,7 +68,10 @@ _STATES = (
     "read-only",
     "being provisioned",
 )
-_CREDENTIAL_TYPES = (
+# The credential a message names first is the one it rejects: "missing or invalid credentials
+# (e.g. ... an invalid/expired access token)" is about the credentials. Plain "credentials"
+# names no type, so the fix keeps its generic "valid credentials".
+_CREDENTIAL_TYPES: tuple[tuple[str, str | None], ...] = (
     ("api key", "API key"),
     ("api_key", "API key"),
     ("client secret", "client secret"),
@@ -105,7 +80,16 @@ _CREDENTIAL_TYPES = (
     ("auth token", "auth token"),
     ("access token", "access token"),
     ("token", "token"),
-    ("credentials", "credentials"),
+    ("credentials", None),
+)
+_CREDENTIAL_REASONS: tuple[tuple[str, str | None], ...] = (
+    ("missing or invalid", "missing or invalid"),
+    ("invalid or missing", "missing or invalid"),
+    ("revoked", "revoked"),
+    ("expired", "expired"),
+    ("disabled", "disabled"),
+    ("locked", "locked"),
+    ("missing", "missing"),
 )
 _TOKEN_TYPES = (
     ("refresh token", "refresh token"),
@@ -144,11 +128,21 @@ _MAPPING = re.compile(
     re.IGNORECASE,
 )
 _MISSING_TARGET = re.compile(
-    rf"no such column\s+{_QUOTED}(?P<a>\w+){_QUOTED}"
+    rf"no such column\s+{QUOTE}(?P<a>\w+){QUOTE}"
     r"|property\s+\W*(?P<b>\w+)\W*\s+does(?: not|n't) exist"
     r"|unrecogni[sz]ed field\s+\W*(?P<c>\w+)"
-    rf"|unknown target field\s+{_QUOTED}(?P<d>\w+){_QUOTED}",
+    rf"|unknown target field\s+{QUOTE}(?P<d>\w+){QUOTE}",
     re.IGNORECASE,
+)
+# Parameters that name a field, resource or step. A function word in one of them is a misread.
+_NAME_KEYS = (
+    "field",
+    "resource",
+    "resource_type",
+    "source_field",
+    "step",
+    "target_field",
+    "unique_field",
 )
 _REQUEST_ID = re.compile(
     r"(?:request[-_ ]?id|correlation[-_ ]?id|errorid|reference)[\"':#\s]+(?P<id>[\w-]{6,})"
@@ -176,97 +170,6 @@ _PAYLOAD_KINDS = (
 )
 
 
-@cache
-def _lexicon() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("scopes.json").read_text(encoding="utf-8")
-    lexicon: dict[str, Any] = json.loads(text)
-    return lexicon
-
-
-def provider_display_name(provider: str | None) -> str | None:
-    """Return a provider's display name (``google_directory`` -> ``Google Directory``)."""
-    if not provider:
-        return None
-    entry = _lexicon()["providers"].get(provider)
-    if entry:
-        return str(entry["display_name"])
-    return provider.replace("_", " ").title()
-
-
-def _access_of(verb: str) -> str | None:
-    verb = verb.lower()
-    for access, words in _lexicon()["access_words"].items():
-        if verb in words:
-            return str(access)
-    return None
-
-
-def scope_for(provider: str | None, resource: str, access: str) -> str:
-    """Name the scope that grants ``access`` (read or write) on ``resource`` for ``provider``.
-
-    A provider without an entry for the resource gets the generic ``{resource}.{access}``.
-    """
-    resource = resource.lower()
-    entry = _lexicon()["providers"].get(provider or "", {})
-    named = entry.get("resources", {}).get(resource, {}).get(access)
-    if named:
-        return str(named)
-    return str(_lexicon()["generic_format"].format(resource=resource, access=access))
-
-
-def _explicit_scope(message: str) -> str | None:
-    if not _SCOPE_CONTEXT.search(message):
-        return None
-    scopes = []
-    for match in _SCOPE_TOKEN.finditer(message):
-        token = match.group(0)
-        # Hostnames and file names also have dots; a scope has no digits and no TLD ending.
-        if re.search(r"\d|\.(com|net|org|io|json|py)\b", token) and not token.startswith(
-            "https://"
-        ):
-            continue
-        if token not in scopes:
-            scopes.append(token)
-    return ", ".join(scopes) or None
-
-
-def _requested_operation(message: str, provider: str | None) -> tuple[str, str] | None:
-    """Return the resource and access (read or write) of the request line in ``message``.
-
-    The resource is the last path segment that the provider's scope lexicon lists, so
-    ``PUT /users/lin@example.com`` is a write to ``users``.
-    """
-    match = _REQUEST_LINE.search(message)
-    if match is None:
-        return None
-    resources = _lexicon()["providers"].get(provider or "", {}).get("resources", {})
-    access = "read" if match.group("method") in _READ_METHODS else "write"
-    for segment in reversed(match.group("path").lower().split("/")):
-        if segment in resources:
-            return segment, access
-    return None
-
-
-def _missing_permission(message: str, provider: str | None) -> dict[str, str | None]:
-    explicit = _explicit_scope(message)
-    match = _ACCESS_PHRASE.search(message)
-    resource = None
-    access = None
-    if match:
-        verb = match.group("verb") or match.group("verb2")
-        resource = (match.group("resource") or match.group("resource2")).lower()
-        access = _access_of(verb)
-    if explicit:
-        return {"missing_permission": explicit, "resource": resource}
-    if resource and access:
-        return {"missing_permission": scope_for(provider, resource, access), "resource": resource}
-    operation = _requested_operation(message, provider)
-    if operation is not None:
-        resource, access = operation
-        return {"missing_permission": scope_for(provider, resource, access), "resource": resource}
-    return {"missing_permission": None, "resource": resource}
-
-
 def _first_group(match: re.Match[str] | None) -> str | None:
     if match is None:
         return None
@@ -286,56 +189,17 @@ def _timeout_seconds(message: str) -> str | None:
     return match.group("s") or match.group("s2") or match.group("s3")
 
 
-def _field_error(message: str) -> tuple[str, str | None] | None:
-    """Return the field name and rule of the first JSON field error in ``message``.
-
-    HubSpot puts its field errors in the message as a JSON array (``Property values were not
-    valid: [{"name": "email", "message": "Email address … is invalid", …}]``), and a message
-    pasted from the raw response body has those quotes escaped.
-    """
-    text = message.replace('\\"', '"')
-    for match in _FLAT_JSON_OBJECT.finditer(text):
-        try:
-            item = json.loads(match.group(0))
-        except ValueError:
-            continue
-        property_names = item.get("propertyName")
-        if not isinstance(property_names, list):
-            property_names = [property_names]
-        names = [item.get("name"), *property_names]
-        name = next((entry for entry in names if isinstance(entry, str) and entry), None)
-        if name is not None:
-            rule = item.get("message")
-            return name, rule if isinstance(rule, str) and rule else None
-    return None
-
-
-def _validation(message: str) -> dict[str, str | None]:
-    field_error = _field_error(message)
-    if field_error is not None:
-        return {"field": field_error[0], "constraint": field_error[1]}
-    field_name = _field(message)
-    return {"field": field_name, "constraint": _constraint(message, field_name)}
-
-
-def _field(message: str) -> str | None:
-    for pattern in _FIELD_PATTERNS:
-        match = pattern.search(message)
-        if match:
-            return match.group("field")
-    return None
-
-
-def _constraint(message: str, field_name: str | None) -> str | None:
-    if field_name is None:
-        return None
-    match = re.search(rf"{re.escape(field_name)}\W*:\s*(?P<rule>[^.;\]\"]+)", message)
-    return match.group("rule").strip() if match else None
-
-
 def _lookup(message: str, table: tuple[tuple[str, str], ...]) -> str | None:
     lowered = message.lower()
     return next((label for phrase, label in table if phrase in lowered), None)
+
+
+def _first_named(message: str, table: tuple[tuple[str, str | None], ...]) -> str | None:
+    """Return the label of the phrase that occurs first in ``message``, the longer on a tie."""
+    lowered = message.lower()
+    found = [(lowered.find(phrase), -len(phrase), label) for phrase, label in table]
+    found = [entry for entry in found if entry[0] >= 0]
+    return min(found, key=lambda entry: entry[:2])[2] if found else None
 
 
 def _host(message: str) -> str | None:
@@ -351,26 +215,52 @@ def _not_found(message: str, error_code: str | None) -> dict[str, str | None]:
         match = pattern.search(message)
         if match:
             found = match.groupdict()
-            return {"resource_type": found.get("type"), "resource_id": found.get("id")}
-    if error_code and error_code.endswith("_not_found"):
-        return {
-            "resource_type": error_code.removesuffix("_not_found").replace("_", " "),
-            "resource_id": None,
-        }
+            resource_type = found.get("type")
+            if resource_type and not is_resource_word(resource_type.split()[-1]):
+                resource_type = None
+            return {"resource_type": resource_type, "resource_id": found.get("id")}
+    resource_type = _word_before_not_found(message)
+    if resource_type is not None:
+        return {"resource_type": resource_type, "resource_id": None}
+    named = error_code.removesuffix("_not_found") if error_code else ""
+    if error_code and error_code.endswith("_not_found") and is_resource_word(named):
+        return {"resource_type": named.replace("_", " "), "resource_id": None}
     return {"resource_type": None, "resource_id": None}
+
+
+def _word_before_not_found(message: str) -> str | None:
+    """Return the subject of "was not found", skipping words such as "was", "could", "either".
+
+    A capitalised plain word is lower-cased, because its capital only starts the sentence
+    ("User not found"). A name such as team_id or OrgUnit keeps its spelling.
+    """
+    for match in _NOT_FOUND_PHRASE.finditer(message):
+        words = message[: match.start()].split()
+        if match.group(0).startswith("n't") and words:
+            words.pop()  # the "ca" or "could" of "can't be found"
+        while words and is_function_word(words[-1].replace("'", "")):
+            words.pop()
+        if not words or not re.fullmatch(r"[A-Za-z_]\w*", words[-1]):
+            continue
+        word = words[-1]
+        if len(words) > 1 and words[-2].lower() in _VERB_CONTEXT:
+            continue
+        if is_resource_word(word):
+            return word.lower() if re.fullmatch(r"[A-Z][a-z]+", word) else word
+    return None
 
 
 def _payload(message: str) -> dict[str, str | None]:
     lowered = message.lower()
     kind = next((word for word in _PAYLOAD_KINDS if word in lowered), None)
     maximum = _MAX_ITEMS.search(message)
-    limit_suffix = None
-    max_items = None
-    if maximum:
-        max_items = maximum.group("n")
-        unit = maximum.group("unit") or ""
-        limit_suffix = f" (limit: {max_items} {unit})".replace(" )", ")")
-    return {"payload_kind": kind, "max_items": max_items, "limit_suffix": limit_suffix}
+    if maximum is None:
+        return {"payload_kind": kind}
+    return {
+        "payload_kind": kind,
+        "max_items": maximum.group("n"),
+        "limit_unit": maximum.group("unit"),
+    }
 
 
 def _mapping(message: str) -> dict[str, str | None]:
@@ -401,10 +291,6 @@ def _expired_ago(message: str) -> str | None:
     return f"{count} {unit} ago"
 
 
-def _suffix(prefix: str, value: str | None) -> str | None:
-    return f"{prefix}{value}" if value else None
-
-
 def _category_values(
     category: str,
     message: str,
@@ -414,37 +300,26 @@ def _category_values(
 ) -> dict[str, str | None]:
     lowered = message.lower()
     extractors: dict[str, Callable[[], dict[str, str | None]]] = {
-        "insufficient_permissions": lambda: _missing_permission(message, provider),
+        "insufficient_permissions": lambda: missing_permission(message, provider),
         "invalid_credentials": lambda: {
-            "credential_type": _lookup(message, _CREDENTIAL_TYPES),
-            "reason_suffix": next(
-                (
-                    f" as {word}"
-                    for word in ("revoked", "expired", "disabled", "locked", "missing")
-                    if word in lowered
-                ),
-                None,
-            ),
+            "credential_type": _first_named(message, _CREDENTIAL_TYPES),
+            "reason": _first_named(message, _CREDENTIAL_REASONS),
         },
         "token_expired": lambda: {
             "token_type": _lookup(message, _TOKEN_TYPES),
-            "expired_at_suffix": _suffix(" ", _expired_ago(message)),
+            "expired_ago": _expired_ago(message),
             "account": _first_group(re.search(r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)", message)),
         },
         "rate_limited": lambda: {"retry_after_seconds": _retry_after(message)},
         "quota_exceeded": lambda: {
             "quota_name": _first_group(_QUOTA_NAME.search(message)),
-            "reset_suffix": _suffix(
-                " until ", _first_group(re.search(r"until (?P<moment>\w+)", message))
-            ),
+            "reset_at": _first_group(re.search(r"until (?P<moment>\w+)", message)),
         },
         "not_found": lambda: _not_found(message, error_code),
-        "validation_error": lambda: _validation(message),
+        "validation_error": lambda: validation_values(message),
         "duplicate_record": lambda: {
             "unique_field": _first_group(_UNIQUE_FIELD.search(message)),
-            "existing_id_suffix": _suffix(
-                " (existing id ", _first_group(_EXISTING_ID.search(message))
-            ),
+            "existing_id": _first_group(_EXISTING_ID.search(message)),
         },
         "conflict": lambda: {"state": next((state for state in _STATES if state in lowered), None)},
         "payload_too_large": lambda: _payload(message),
@@ -453,15 +328,15 @@ def _category_values(
             "host": _host(message),
             "network_cause": _lookup(message, _NETWORK_CAUSES),
         },
-        "provider_unavailable": lambda: {"status": str(http_status) if http_status else None},
+        # Slack sends its errors with HTTP 200, and a status below 400 is no server-side error.
+        "provider_unavailable": lambda: {
+            "status": str(http_status) if http_status and http_status >= 400 else None
+        },
         "mapping_error": lambda: _mapping(message),
         "unknown": lambda: {"request_id": _first_group(_REQUEST_ID.search(message))},
     }
     extractor = extractors.get(category)
-    values = extractor() if extractor else {}
-    if values.get("existing_id_suffix"):
-        values["existing_id_suffix"] = f"{values['existing_id_suffix']})"
-    return values
+    return extractor() if extractor else {}
 
 
 def extract_parameters(
@@ -478,4 +353,20 @@ def extract_parameters(
     if category in ("validation_error", "mapping_error") and not values.get("step"):
         step = _STEP.search(message)
         values["step"] = step.group("step") if step else None
+    for key in _NAME_KEYS:
+        if values.get(key) and is_function_word(str(values[key])):
+            values[key] = None
     return {key: value for key, value in values.items() if value}
+
+
+def fix_values(parameters: Mapping[str, str], provider: str | None) -> dict[str, str]:
+    """Return ``parameters`` with the values only the fix sentence uses, such as the status page.
+
+    These stay out of a classification's ``parameters``, because they are wording, not data.
+    """
+    values = dict(parameters)
+    if not provider:
+        values["status_page"] = "provider's status page"
+    elif has_status_page(provider):
+        values["status_page"] = f"{provider_display_name(provider)} status page"
+    return values

@@ -18,7 +18,7 @@ from typing import Any
 
 from mapkit.issues import ISSUE_CODES
 from nova.errors import service_parameters as readers
-from nova.errors.parameters import extract_parameters, provider_display_name
+from nova.errors.parameters import extract_parameters, fix_values, provider_display_name
 from nova.errors.service_parameters import Reader
 from nova.errors.taxonomy import render_fix, render_sentence
 
@@ -189,8 +189,8 @@ SERVICE_CODES: dict[str, ServiceCode] = {
     "invalid_response": ServiceCode(
         ("provider_unavailable",),
         "{provider|The provider} answered with a body that is not JSON, which points to a "
-        "failure on its side or in a proxy on the way. Retry with backoff and check the"
-        "[ {provider}] status page before changing the workflow.",
+        "failure on its side or in a proxy on the way. Retry with backoff[ and check the "
+        "{status_page}] before changing the workflow.",
     ),
     # POST /actions/run: the request, and the provider failure it wraps.
     # Notion sends validation_error for the requests it rejects.
@@ -241,10 +241,10 @@ def fix_for(
             provider=provider,
             http_status=record.get("http_status"),
         )
-        return render_fix(category, parameters), parameters
+        return render_fix(category, fix_values(parameters, provider)), parameters
 
     values = {"provider": provider_display_name(provider)}
     if entry.reader is not None:
         values.update(entry.reader(message, record.get("raw_response")))
     parameters = {key: value for key, value in values.items() if value}
-    return render_sentence(entry.fix_sentence, parameters), parameters
+    return render_sentence(entry.fix_sentence, fix_values(parameters, provider)), parameters

@@ -211,8 +211,8 @@ def test_validation_field(
         (
             "duplicate_record",
             "Contact already exists. Existing ID: 37765128953",
-            "existing_id_suffix",
-            " (existing id 37765128953)",
+            "existing_id",
+            "37765128953",
         ),
         ("conflict", "Channel has been archived.", "state", "archived"),
         (
@@ -239,8 +239,8 @@ def test_validation_field(
         (
             "token_expired",
             "The OAuth token used to make this call expired 7 second(s) ago.",
-            "expired_at_suffix",
-            " 7 seconds ago",
+            "expired_ago",
+            "7 seconds ago",
         ),
         (
             "invalid_credentials",

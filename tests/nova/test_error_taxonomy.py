@@ -140,8 +140,8 @@ def test_fix_sentence_uses_template_parameters(name: str) -> None:
         (
             "not_found",
             {"resource_type": "customer", "resource_id": "cus_123", "provider": "Stripe"},
-            "Customer 'cus_123' was not found in Stripe; check the ID/lookup value, whether it was "
-            "deleted, and that the run targets the right account.",
+            "The customer 'cus_123' was not found in Stripe; check the ID/lookup value, whether it "
+            "was deleted, and that the run targets the right account.",
         ),
         (
             "timeout",
