@@ -11,14 +11,17 @@ import uvicorn
 
 from synctoscale.app import create_app
 from synctoscale.bootstrap import TOKEN_FILE_NAME, bootstrap_default_project
+from synctoscale.engine.files import WorkflowFileError, load_workflow_dir
 from synctoscale.logs import configure_logging
 from synctoscale.settings import Settings
 from synctoscale.store.db import Database
 
 logger = logging.getLogger(__name__)
 
-# Exit codes for an address that cannot be bound and for an app that failed to start.
+# Exit codes: an address that cannot be bound or a bad workflow file (2, like a usage
+# error), and an app that failed to start for another reason (3).
 EXIT_CANNOT_LISTEN = 2
+EXIT_BAD_WORKFLOW_FILE = 2
 EXIT_STARTUP_FAILED = 3
 
 
@@ -41,9 +44,13 @@ def serve(settings: Settings, *, host: str, port: int, log_level: str = "info") 
         database = Database(settings.resolved_database_url)
         database.migrate()
         token = bootstrap_default_project(database, settings.data_dir)
-        database.dispose()
         if token is not None:
             _announce_token(token, settings)
+        problem = _check_workflow_files(database, settings)
+        database.dispose()
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_BAD_WORKFLOW_FILE
 
         config = uvicorn.Config(
             create_app(settings), host=host, port=port, log_config=None, log_level=log_level
@@ -56,6 +63,21 @@ def serve(settings: Settings, *, host: str, port: int, log_level: str = "info") 
             # uvicorn has shut down cleanly by now and re-raises the interrupt it handled.
             logger.info("stopped by interrupt")
     return 0 if server.started else EXIT_STARTUP_FAILED
+
+
+def _check_workflow_files(database: Database, settings: Settings) -> str | None:
+    """Load the workflow folder once before uvicorn starts; return the problem, if any.
+
+    The app loads the folder again at startup, which changes nothing, but a bad file found
+    there would end in a framework traceback instead of this one line.
+    """
+    if settings.workflows_dir is None:
+        return None
+    try:
+        load_workflow_dir(database, settings.workflows_dir)
+    except WorkflowFileError as exc:
+        return str(exc)
+    return None
 
 
 def bind_listener(host: str, port: int) -> socket.socket:

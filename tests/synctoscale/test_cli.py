@@ -155,3 +155,29 @@ def test_serve_on_taken_port_is_one_line_error(tmp_path: Path) -> None:
     assert f"127.0.0.1:{port} is already in use" in lines[0]
     assert "stop the other server or pass --port" in lines[0]
     assert not (tmp_path / "default-token").exists()
+
+
+def test_serve_with_bad_workflow_file_is_one_line(tmp_path: Path) -> None:
+    """A bad file in the workflows folder stops serve with its name, not a traceback."""
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    (workflows / "bad.json").write_text(
+        '{"id": "w", "steps": [{"id": "s", "type": "acton"}]}'
+    )
+    command = [sys.executable, "-m", "synctoscale.cli", "--data-dir", str(tmp_path / "data")]
+    finished = subprocess.run(
+        [*command, "serve", "--port", str(_free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "SYNCTOSCALE_WORKFLOWS_DIR": str(workflows)},
+    )
+
+    assert finished.returncode == 2
+    assert "Traceback" not in finished.stderr
+    errors = [line for line in finished.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, finished.stderr
+    assert "bad.json: invalid workflow" in errors[0]
+    assert "acton" in errors[0]
+    assert (tmp_path / "data" / "default-token").exists()
