@@ -68,6 +68,25 @@ _STATES = (
     "read-only",
     "being provisioned",
 )
+# Only a lock passes with time. An archived, disabled or deleted record stays so until someone
+# changes it, so the fix names that change or another record.
+_STATE_REMEDIES = {
+    "archived": "unarchive or restore it, or choose another record, then re-run",
+    "locked": "re-read its current state, serialise writes to it, and retry once it is unlocked",
+    "inactive": "reactivate it, or choose another record, then re-run",
+    "suspended": "unsuspend or re-enable it, or choose another record, then re-run",
+    "deleted": "restore it, or choose another record, then re-run",
+    "disabled": "re-enable it, or choose another record, then re-run",
+    "read-only": "make it writable, or choose another record, then re-run",
+    "being provisioned": "wait until provisioning finishes, then retry",
+}
+# The signed-in user, not the credential, is in this state: Salesforce's INVALID_LOGIN ends
+# "or user locked out".
+_ACCOUNT_STATE = re.compile(
+    r"\b(?:user|account)\s+(?:is\s+|was\s+|has been\s+)?"
+    r"(?P<state>locked out|locked|disabled|deactivated|suspended)\b",
+    re.IGNORECASE,
+)
 # The credential a message names first is the one it rejects: "missing or invalid credentials
 # (e.g. ... an invalid/expired access token)" is about the credentials. Plain "credentials"
 # names no type, so the fix keeps its generic "valid credentials".
@@ -129,10 +148,15 @@ _MAPPING = re.compile(
 )
 _MISSING_TARGET = re.compile(
     rf"no such column\s+{QUOTE}(?P<a>\w+){QUOTE}"
-    r"|property\s+\W*(?P<b>\w+)\W*\s+does(?: not|n't) exist"
     r"|unrecogni[sz]ed field\s+\W*(?P<c>\w+)"
     rf"|unknown target field\s+{QUOTE}(?P<d>\w+){QUOTE}",
     re.IGNORECASE,
+)
+# A provider that rejects a property it does not have, such as HubSpot's PROPERTY_DOESNT_EXIST
+# 'Property "foo_bar" does not exist'. The input may come from a workflow's mapping or from a
+# direct POST /actions/run, so the fix names the property, not a mapping.
+_UNKNOWN_PROPERTY = re.compile(
+    r"\bproperty\s+\W*(?P<name>\w+)\W*\s+does(?: not|n't) exist", re.IGNORECASE
 )
 # Parameters that name a field, resource or step. A function word in one of them is a misread.
 _NAME_KEYS = (
@@ -143,14 +167,18 @@ _NAME_KEYS = (
     "step",
     "target_field",
     "unique_field",
+    "unknown_property",
 )
 _REQUEST_ID = re.compile(
     r"(?:request[-_ ]?id|correlation[-_ ]?id|errorid|reference)[\"':#\s]+(?P<id>[\w-]{6,})"
     r"|\b(?P<req>req_\w+)",
     re.IGNORECASE,
 )
+# Google names a quota with a capitalised phrase before the keyword: "the Requests per day per
+# project quota". The capital is matched case-sensitively, so "the daily quota" starts at "daily".
 _QUOTA_NAME = re.compile(
-    r"(?P<name>(?:daily|monthly|per[- ]day|storage|seat|plan|api)[\w ]{0,30}?(?:quota|limit))",
+    r"(?P<name>(?-i:[A-Z]\w*\s+)?(?:daily|monthly|per[- ]day|storage|seat|plan|api)"
+    r"[\w ]{0,30}?(?:quota|limit))",
     re.IGNORECASE,
 )
 _MAX_ITEMS = re.compile(
@@ -274,6 +302,10 @@ def _mapping(message: str) -> dict[str, str | None]:
             problem=mapping.group("problem").strip(),
         )
         return values
+    unknown = _UNKNOWN_PROPERTY.search(message)
+    if unknown:
+        values["unknown_property"] = unknown.group("name")
+        return values
     target = _first_group(_MISSING_TARGET.search(message))
     if target:
         values.update(target_field=target, problem="does not exist in the target")
@@ -291,6 +323,19 @@ def _expired_ago(message: str) -> str | None:
     return f"{count} {unit} ago"
 
 
+def _credentials(message: str) -> dict[str, str | None]:
+    """Return the rejected credential and why, keeping a locked-out user apart from it."""
+    account = _ACCOUNT_STATE.search(message)
+    rest = message
+    if account:
+        rest = message[: account.start()] + message[account.end() :]
+    return {
+        "credential_type": _first_named(rest, _CREDENTIAL_TYPES),
+        "reason": _first_named(rest, _CREDENTIAL_REASONS),
+        "account_state": account.group("state").lower() if account else None,
+    }
+
+
 def _category_values(
     category: str,
     message: str,
@@ -301,10 +346,7 @@ def _category_values(
     lowered = message.lower()
     extractors: dict[str, Callable[[], dict[str, str | None]]] = {
         "insufficient_permissions": lambda: missing_permission(message, provider),
-        "invalid_credentials": lambda: {
-            "credential_type": _first_named(message, _CREDENTIAL_TYPES),
-            "reason": _first_named(message, _CREDENTIAL_REASONS),
-        },
+        "invalid_credentials": lambda: _credentials(message),
         "token_expired": lambda: {
             "token_type": _lookup(message, _TOKEN_TYPES),
             "expired_ago": _expired_ago(message),
@@ -360,11 +402,15 @@ def extract_parameters(
 
 
 def fix_values(parameters: Mapping[str, str], provider: str | None) -> dict[str, str]:
-    """Return ``parameters`` with the values only the fix sentence uses, such as the status page.
+    """Return ``parameters`` with the values only the fix sentence uses: the status page and
+    what to do about a record's state.
 
     These stay out of a classification's ``parameters``, because they are wording, not data.
     """
     values = dict(parameters)
+    state = parameters.get("state")
+    if state in _STATE_REMEDIES:
+        values["state_remedy"] = _STATE_REMEDIES[state]
     if not provider:
         values["status_page"] = "provider's status page"
     elif has_status_page(provider):

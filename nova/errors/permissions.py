@@ -59,13 +59,20 @@ def _lexicon() -> dict[str, Any]:
 
 
 def provider_display_name(provider: str | None) -> str | None:
-    """Return a provider's display name (``google_directory`` -> ``Google Directory``)."""
+    """Return a provider's display name (``google_directory`` -> ``Google Directory``).
+
+    A provider outside the lexicon gets each word capitalised, except a word with a digit,
+    which keeps its spelling (``n8n``), because ``str.title`` would give ``N8N``.
+    """
     if not provider:
         return None
     entry = _lexicon()["providers"].get(provider)
     if entry:
         return str(entry["display_name"])
-    return provider.replace("_", " ").title()
+    words = provider.split("_")
+    return " ".join(
+        word if any(char.isdigit() for char in word) else word.capitalize() for word in words
+    )
 
 
 def has_status_page(provider: str | None) -> bool:
@@ -181,10 +188,10 @@ def missing_permission(message: str, provider: str | None) -> dict[str, str | No
     if explicit:
         return {"missing_permission": explicit, "resource": resource}
     if resource is not None and access is not None:
-        return {
-            "missing_permission": _known_scope(provider, resource, access),
-            "resource": resource,
-        }
+        scope = _known_scope(provider, resource, access)
+        # The lexicon lists the resource but no scope for this access, so the missing
+        # permission is for the action ("permission to invite a user"), not for the resource.
+        return {"missing_permission": scope, "resource": resource if scope else None}
     operation = _requested_operation(message, provider)
     if operation is not None:
         resource, access = operation

@@ -37,6 +37,9 @@ class Category:
     definition: str
     fix_template: str
     fix_sentence: str
+    specific_fix_sentences: tuple[str, ...]
+    """Sentences for a narrower case, tried before ``fix_sentence``. The first whose
+    placeholders outside ``[...]`` groups are all filled is used."""
     parameters: tuple[str, ...]
     retry_hint: str
     """``always``, ``never``, or the condition: ``after_refresh``, ``after_reset``,
@@ -74,6 +77,7 @@ def _load() -> dict[str, Category]:
             definition=entry["definition"],
             fix_template=entry["fix_template"],
             fix_sentence=entry["fix_sentence"],
+            specific_fix_sentences=tuple(entry.get("specific_fix_sentences", ())),
             parameters=tuple(entry["parameters"]),
             retry_hint=_retry_hint(entry["retryable"]),
             typical_http_status=tuple(entry["typical_http_status"]),
@@ -108,13 +112,23 @@ def get_category(name: str) -> Category:
 def render_fix(category: str, parameters: Mapping[str, object]) -> str:
     """Fill the category's fix sentence from ``parameters`` and drop what stays unfilled.
 
-    A value of None or an empty string counts as unfilled.
+    A value of None or an empty string counts as unfilled. A specific sentence whose required
+    values are all present wins over the category's general one.
     """
-    return render_sentence(get_category(category).fix_sentence, parameters)
+    entry = get_category(category)
+    for sentence in entry.specific_fix_sentences:
+        rendered = render_sentence(sentence, parameters)
+        if rendered:
+            return rendered
+    return render_sentence(entry.fix_sentence, parameters)
 
 
 def render_sentence(template: str, parameters: Mapping[str, object]) -> str:
-    """Fill a sentence written in the ``fix_sentence`` syntax of ``taxonomy.json``."""
+    """Fill a sentence written in the ``fix_sentence`` syntax of ``taxonomy.json``.
+
+    Return an empty string when a placeholder outside a ``[...]`` group has no value and no
+    default.
+    """
     values = {key: str(value) for key, value in parameters.items() if value not in (None, "")}
 
     def fill(text: str) -> str | None:
@@ -154,4 +168,7 @@ def render_sentence(template: str, parameters: Mapping[str, object]) -> str:
     if len(filled) < len(pieces):
         return ""
     sentence = re.sub(r"\s{2,}", " ", "".join(filled)).strip()
+    # A provider's name keeps its own spelling at the start of a sentence, as in "n8n rejected".
+    if "provider" in values and sentence.startswith(values["provider"]):
+        return sentence
     return sentence[:1].upper() + sentence[1:]

@@ -154,6 +154,71 @@ MISREAD_ERRORS = [
         "401 Unauthorized: missing or invalid credentials (e.g. missing client_id in query "
         "parameters, or an invalid/expired access token).",
     ),
+    ("n8n-001", "validation_error", "n8n", 400, "Bad request - please check your parameters"),
+    (
+        "salesforce-032",
+        "invalid_credentials",
+        "salesforce",
+        400,
+        "INVALID_LOGIN: Invalid username, password, security token; or user locked out.",
+    ),
+    (
+        "slack-051",
+        "insufficient_permissions",
+        "slack",
+        200,
+        "The token calling this method doesn't have permission to invite a user.",
+    ),
+    ("slack-003", "conflict", "slack", 200, "Channel has been archived."),
+    ("slack-050", "conflict", "slack", 200, "The user is disabled."),
+    (
+        "zendesk-010",
+        "conflict",
+        "zendesk",
+        422,
+        'APIException: {"details": {"requester": [{"description": "Requester: Unknown '
+        'username is suspended."}]}, "description": "Record validation errors", "error": '
+        '"RecordInvalid"}',
+    ),
+    (
+        "microsoft_graph-doc-059",
+        "conflict",
+        "microsoft_graph",
+        423,
+        "Locked: The resource that is being accessed is locked.",
+    ),
+    (
+        "salesforce-024",
+        "conflict",
+        "salesforce",
+        400,
+        "unable to obtain exclusive access to this record or 1 records: 001FAKE00000000001",
+    ),
+    (
+        "google-023",
+        "quota_exceeded",
+        "google",
+        429,
+        "Indicates that the Requests per day per project quota has been exhausted.",
+    ),
+    (
+        "google-018",
+        "quota_exceeded",
+        "google",
+        429,
+        "Indicates that user has exceeded the daily quota (either per project or per view "
+        "(profile)).",
+    ),
+    # POST /actions/run with an unknown HubSpot property: the input may have no workflow.
+    (
+        "hubspot-action-run",
+        "mapping_error",
+        "hubspot",
+        400,
+        'HubSpot answered 400: Property values were not valid: [{"isValid": false, '
+        '"message": "Property \\"foo_bar\\" does not exist", "error": '
+        '"PROPERTY_DOESNT_EXIST", "name": "foo_bar"}]',
+    ),
 ]
 MISREAD_BY_ID = {case[0]: case for case in MISREAD_ERRORS}
 
@@ -202,6 +267,20 @@ def test_misread_error_names_no_stop_word(case_id: str) -> None:
         ("google-006", "credential_type", None),
         ("zapier-010", "credential_type", None),
         ("zapier-010", "reason", "missing or invalid"),
+        ("n8n-001", "provider", "n8n"),
+        ("salesforce-032", "credential_type", "password"),
+        ("salesforce-032", "reason", None),
+        ("salesforce-032", "account_state", "locked out"),
+        ("slack-051", "resource", None),
+        ("slack-051", "missing_permission", None),
+        ("slack-003", "state", "archived"),
+        ("slack-050", "state", "disabled"),
+        ("zendesk-010", "state", "suspended"),
+        ("microsoft_graph-doc-059", "state", "locked"),
+        ("google-023", "quota_name", "Requests per day per project quota"),
+        ("google-018", "quota_name", "daily quota"),
+        ("hubspot-action-run", "unknown_property", "foo_bar"),
+        ("hubspot-action-run", "target_field", None),
     ],
 )
 def test_misread_error_parameter(case_id: str, key: str, expected: str | None) -> None:
@@ -252,6 +331,62 @@ def test_misread_error_parameter(case_id: str, key: str, expected: str | None) -
             "zapier-010",
             "Reconnect the Zapier connection with valid credentials; Zapier rejected the "
             "current credentials as missing or invalid.",
+        ),
+        ("n8n-001", "n8n rejected the request. Correct the value and re-run."),
+        (
+            "n8n-002",
+            "Reconnect the n8n connection with valid credentials; n8n rejected the current "
+            "credentials.",
+        ),
+        (
+            "salesforce-032",
+            "Reconnect the Salesforce connection with a valid password; Salesforce rejected the "
+            "current password, or the user is locked out and an administrator must restore "
+            "access.",
+        ),
+        (
+            "slack-051",
+            "Grant the missing permission to the Slack connection, then re-authenticate so the "
+            "new grant is in the token.",
+        ),
+        (
+            "slack-003",
+            "The record is archived; unarchive or restore it, or choose another record, then "
+            "re-run.",
+        ),
+        (
+            "slack-050",
+            "The record is disabled; re-enable it, or choose another record, then re-run.",
+        ),
+        (
+            "zendesk-010",
+            "The record is suspended; unsuspend or re-enable it, or choose another record, then "
+            "re-run.",
+        ),
+        (
+            "microsoft_graph-doc-059",
+            "The record is locked; re-read its current state, serialise writes to it, and retry "
+            "once it is unlocked.",
+        ),
+        (
+            "salesforce-024",
+            "The record is in a conflicting state; re-read its current state, serialise writes "
+            "to it, and retry.",
+        ),
+        (
+            "google-023",
+            "The Google Requests per day per project quota is exhausted; wait for the reset, "
+            "free capacity, or raise the limit / upgrade the plan.",
+        ),
+        (
+            "google-018",
+            "The Google daily quota is exhausted; wait for the reset, free capacity, or raise "
+            "the limit / upgrade the plan.",
+        ),
+        (
+            "hubspot-action-run",
+            "HubSpot has no property 'foo_bar'; remove it from the input (or the step's "
+            "mapping) or create the property in HubSpot.",
         ),
     ],
 )
@@ -352,7 +487,7 @@ def test_validation_field_is_a_name(message: str, expected: str | None) -> None:
             "The token calling this method doesn't have permission to invite a user.",
             "slack",
             None,
-            "user",
+            None,
         ),
         ("You are not allowed to create a ticket", "zendesk", "ticket.write", "ticket"),
         (
@@ -453,7 +588,7 @@ def test_duplicate_parameters_hold_existing_id() -> None:
         (
             "INVALID_LOGIN: Invalid username, password, security token; or user locked out.",
             "password",
-            "locked",
+            None,
         ),
         ("Authentication token is for a deleted user or workspace.", "token", None),
         ("Token has been revoked", "token", "revoked"),

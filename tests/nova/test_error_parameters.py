@@ -269,6 +269,11 @@ def test_parameter_found(category: str, message: str, key: str, expected: str) -
         ("google_directory", "Google Directory"),
         ("hubspot", "HubSpot"),
         ("new_hr_tool", "New Hr Tool"),
+        ("n8n", "n8n"),
+        ("openai", "OpenAI"),
+        ("bamboohr", "BambooHR"),
+        ("synctoscale", "SyncToScale"),
+        ("acme_n8n_bridge", "Acme n8n Bridge"),
         (None, None),
     ],
 )
