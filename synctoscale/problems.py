@@ -17,7 +17,14 @@ from typing import Any
 from pydantic import ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["accepted_forms", "describe_errors", "field_path", "join_words", "problem_text"]
+__all__ = [
+    "accepted_forms",
+    "describe_errors",
+    "field_path",
+    "join_words",
+    "problem_text",
+    "unknown_field_problem",
+]
 
 _SOURCES = ("body", "query", "path", "header", "cookie")
 _MISSING = frozenset({"missing", "missing_argument", "missing_keyword_only_argument"})
@@ -93,12 +100,54 @@ def problem_text(error: Mapping[str, Any]) -> str:
     message = str(error.get("msg", "invalid value"))
     if error_type == "value_error":
         return message.removeprefix("Value error, ")
+    if error_type == "extra_forbidden":
+        return unknown_field_problem(error)
+    if error_type in ("too_short", "too_long"):
+        return _length_problem(error)
 
     expected = _EXPECTED_KIND.get(error_type)
     if expected is None:
         return message
     name = "an integer" if expected == "integer" else _KIND_NAMES[expected]
     return f"Input should be {name}, not {_KIND_NAMES[json_kind(error.get('input'))]}"
+
+
+def unknown_field_problem(
+    error: Mapping[str, Any], owner: str = "", fields: Sequence[str] = ()
+) -> str:
+    """Word an ``extra_forbidden`` error; with ``fields``, list what ``owner`` takes instead."""
+    location = error.get("loc") or ("?",)
+    problem = f"unknown field '{location[-1]}'"
+    if fields:
+        return f"{problem}; {owner} takes {', '.join(fields)}"
+    return f"{problem}; check its spelling or remove it"
+
+
+def _length_problem(error: Mapping[str, Any]) -> str:
+    """Word ``too_short`` and ``too_long`` as the count a field needs: "at least 1 step"."""
+    context = error.get("ctx") or {}
+    too_short = error.get("type") == "too_short"
+    limit = int(context.get("min_length" if too_short else "max_length", 0))
+    actual = int(context.get("actual_length", 0))
+    if context.get("field_type") == "Dictionary":
+        unit = "key"
+    else:
+        names = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        unit = _singular(names[-1]) if names else "item"
+    noun = unit if limit == 1 else f"{unit}s"
+    verb = "is" if limit == 1 else "are"
+    bound, outcome = ("at least", "required") if too_short else ("at most", "allowed")
+    problem = f"{bound} {limit} {noun} {verb} {outcome}"
+    return f"{problem}, not {actual}" if actual else problem
+
+
+def _singular(name: str) -> str:
+    """Return the singular of a plain plural field name (``steps`` -> ``step``), else "item"."""
+    if not name.isalpha() or not name.islower() or not name.endswith("s") or name.endswith("ss"):
+        return "item"
+    if name.endswith("ies"):
+        return f"{name[:-3]}y"
+    return name[:-1]
 
 
 def field_path(parts: Sequence[Any]) -> str:

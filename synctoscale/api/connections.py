@@ -6,6 +6,7 @@ by the engine and ``/actions/run`` when they call the provider.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from datetime import datetime
 from typing import Annotated, Any
@@ -22,7 +23,7 @@ from synctoscale.credentials import CredentialsUnavailable, CredentialVault
 from synctoscale.errors import ApiError, invalid_request
 from synctoscale.ids import new_id
 from synctoscale.jsonbody import StrictJSONRoute
-from synctoscale.problems import problem_text
+from synctoscale.problems import join_words, problem_text
 from synctoscale.settings import Settings
 from synctoscale.store import connections as connection_store
 from synctoscale.store.db import Database
@@ -147,11 +148,7 @@ def create_connection(
 ) -> ConnectionOut:
     connector = _connector_for(body.provider)
     if body.auth_type not in connector.auth_types:
-        allowed = ", ".join(connector.auth_types)
-        raise _invalid(
-            "auth_type",
-            f"provider '{body.provider}' takes auth_type {allowed}, not '{body.auth_type}'",
-        )
+        raise _invalid("auth_type", _auth_type_problem(connector, body.auth_type))
     credentials = None
     if body.credentials is not None:
         credentials = checked_credentials(connector, body.credentials)
@@ -297,9 +294,16 @@ def checked_credentials(connector: type[Connector], values: dict[str, Any]) -> d
             for error in exc.errors()
         ]
         first = details[0]
-        message = f"Invalid {connector.provider} credentials: {first['field']}: {first['problem']}"
+        message = f"Invalid {connector.label()} credentials: {first['field']}: {first['problem']}"
         raise ApiError(422, "invalid_credentials", message, details) from None
     return model.model_dump(mode="json")
+
+
+def _auth_type_problem(connector: type[Connector], auth_type: str) -> str:
+    allowed = join_words(list(connector.auth_types), "or")
+    problem = f"provider '{connector.provider}' takes auth_type {allowed}, not '{auth_type}'"
+    close = difflib.get_close_matches(auth_type, connector.auth_types, n=1)
+    return f"{problem}. Did you mean '{close[0]}'?" if close else problem
 
 
 def _credential_problem(error: Any) -> str:

@@ -183,7 +183,11 @@ def _check_connections(session: Any, project_id: str, definition: WorkflowDefini
         return
     raise invalid_request(
         [
-            {"field": f"steps[{index}]", "problem": problem, "type": "invalid_connection"}
+            {
+                "field": f"steps[{index}].connection_id",
+                "problem": problem,
+                "type": "invalid_connection",
+            }
             for index, problem in problems
         ]
     )

@@ -189,7 +189,7 @@ class BambooHRConnector(HttpConnector):
         # 503 is how BambooHR throttles, so it is retried like a 429.
         return self.http_error(
             response,
-            f"BambooHR answered {status}: {reason}",
+            f"BambooHR returned {status}: {reason}",
             error_code=status_code_name(status),
             details={"error_message": response.headers.get(ERROR_HEADER)},
         )

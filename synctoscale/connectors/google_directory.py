@@ -166,7 +166,7 @@ class GoogleDirectoryConnector(HttpConnector):
         # (method and path) for Nova to find the scope that the operation needs.
         return self.http_error(
             response,
-            f"Google Directory answered {response.status_code} to {self._operation(response)}: "
+            f"Google Directory returned {response.status_code} to {self._operation(response)}: "
             f"{message}",
             error_code=str(code) if code else None,
             kind=kind,

@@ -226,7 +226,7 @@ class HubSpotConnector(HttpConnector):
             details["policy_name"] = body["policyName"]
         return self.http_error(
             response,
-            f"HubSpot answered {response.status_code}: {message}",
+            f"HubSpot returned {response.status_code}: {message}",
             error_code=code or None,
             kind=kind,
             details=details,

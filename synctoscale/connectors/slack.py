@@ -187,7 +187,7 @@ class SlackConnector(HttpConnector):
         except ValueError:
             raise self.http_error(
                 response,
-                f"Slack answered {method} with a body that is not JSON.",
+                f"Slack returned a body that is not JSON to {method}.",
                 error_code="invalid_response",
                 kind=FailureKind.PROVIDER_ERROR,
             ) from None

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 import mapkit
 from synctoscale.connectors import provider_actions
 from synctoscale.engine.paths import PathSyntaxError, SourcePath, parse_source_path
-from synctoscale.problems import field_path, join_words, problem_text
+from synctoscale.problems import join_words, problem_text, unknown_field_problem
 
 __all__ = [
     "ActionStep",
@@ -266,18 +266,40 @@ def _check_step(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     try:
         return handler(value)
     except ValidationError as exc:
-        problems = "; ".join(_describe(error, step_type) for error in exc.errors())
-        raise PydanticCustomError(
-            "invalid_step", "step '{step}': {problems}", {"step": step, "problems": problems}
-        ) from None
+        line_errors = [_step_line_error(error, step, step_type) for error in exc.errors()]
+        raise ValidationError.from_exception_data("Step", line_errors) from None
 
 
-def _describe(error: Any, step_type: str) -> str:
-    location = list(error["loc"])
+def _step_line_error(error: Any, step: Any, step_type: str) -> Any:
+    """Restate one error of a step with the step's id, at its full path inside the step."""
+    location = tuple(error["loc"])
     if location and location[0] == step_type:  # the discriminated union adds the tag first
         location = location[1:]
-    field = field_path(location)
-    return f"{field}: {problem_text(error)}" if field else problem_text(error)
+
+    if error["type"] == "extra_forbidden":
+        owner, fields = _fields_at(step_type, location[:-1])
+        problem = unknown_field_problem(error, owner, fields)
+    else:
+        problem = problem_text(error)
+    # The type is ``invalid_step``, which ``describe_errors`` does not reword, except for a
+    # missing field, whose type ``describe_errors`` needs to name the field that is absent.
+    error_type = "missing" if error["type"] == "missing" else "invalid_step"
+    message = PydanticCustomError(
+        error_type, "step '{step}': {problem}", {"step": step, "problem": problem}
+    )
+    return {"type": message, "loc": location, "input": error.get("input")}
+
+
+def _fields_at(step_type: str, location: tuple[Any, ...]) -> tuple[str, list[str]]:
+    """Return the name and fields of the model at ``location`` inside a step of ``step_type``."""
+    model: type[BaseModel] = ValidateStep if step_type == "validate" else ActionStep
+    owner = f"an {step_type} step" if step_type[0] in "aeiou" else f"a {step_type} step"
+    for part in location:
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return "", []
+        model, owner = annotation, str(part)
+    return owner, list(model.model_fields)
 
 
 Step = Annotated[ValidateStep | ActionStep, Field(discriminator="type"), WrapValidator(_check_step)]

@@ -254,7 +254,7 @@ def test_duplicate_contact_is_409(sandbox_server: LiveServer) -> None:
     assert error["details"]["provider_status"] == 409
     assert error["details"]["error_code"] == "CONFLICT"
     assert error["details"]["existing_id"] == first["record_id"]
-    assert "Contact already exists" in error["message"]
+    assert error["message"].startswith("HubSpot returned 409: Contact already exists.")
 
 
 def test_rate_limit_sends_retry_after(sandbox_server: LiveServer) -> None:

@@ -167,6 +167,56 @@ def test_bad_create_is_422_naming_field(
     assert field.split(".")[0] in error["message"]
 
 
+@pytest.mark.parametrize(
+    ("auth_type", "problem"),
+    [
+        ("oauth2", "provider 'hubspot' takes auth_type private_app or oauth, not 'oauth2'. "
+                   "Did you mean 'oauth'?"),
+        ("token", "provider 'hubspot' takes auth_type private_app or oauth, not 'token'"),
+    ],
+)  # fmt: skip
+def test_wrong_auth_type_lists_choices(
+    sandbox_server: LiveServer, auth_type: str, problem: str
+) -> None:
+    body = {**CONNECTIONS["hubspot"], "auth_type": auth_type}
+    with sandbox_server.client() as client:
+        response = client.post("/connections", json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: auth_type: {problem}"
+    assert error["details"] == [{"field": "auth_type", "problem": problem, "type": "value_error"}]
+
+
+def test_credential_error_names_provider(sandbox_server: LiveServer) -> None:
+    body = {**CONNECTIONS["hubspot"], "credentials": {"token": "pat-1"}}
+    with sandbox_server.client() as client:
+        response = client.post("/connections", json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_credentials"
+    assert error["message"] == (
+        "Invalid HubSpot credentials: credentials.access_token: missing; this provider needs it"
+    )
+    assert [detail["field"] for detail in error["details"]] == [
+        "credentials.access_token",
+        "credentials.token",
+    ]
+
+
+def test_rejected_token_status_message(sandbox_server: LiveServer) -> None:
+    with sandbox_server.client() as client:
+        created = create_connection(client, "hubspot", credentials={"access_token": "pat-invalid"})
+        body = client.post(f"/connections/{created['id']}/validate").json()
+
+    assert body["status"] == "invalid_credentials"
+    assert body["status_message"].startswith(
+        "HubSpot returned 401: Authentication credentials not found."
+    )
+
+
 def test_credential_errors_hide_values(sandbox_server: LiveServer) -> None:
     body = {**CONNECTIONS["bamboohr"], "credentials": {"api_key": 12345678, "subdomain": "a/b"}}
     with sandbox_server.client() as client:

@@ -96,3 +96,24 @@ def test_bad_event_is_422(live_server: LiveServer, body: dict[str, Any]) -> None
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_event_provider_is_free_form(live_server: LiveServer) -> None:
+    definition = echo_workflow("from_workday")
+    definition["trigger"] = {"type": "event", "provider": "workday", "event_type": "hire"}
+    event = {"provider": "workday", "event_type": "hire", "payload": {"id": "1"}}
+    with live_server.client() as client:
+        create_workflow(client, definition)
+        started = client.post("/triggers/event", json=event)
+        misspelt = client.post("/triggers/event", json={**event, "provider": "wokday"})
+
+    assert started.status_code == 202
+    assert started.json()["workflow"] == "from_workday"
+    assert misspelt.status_code == 404
+    error = misspelt.json()["error"]
+    assert error["code"] == "no_matching_workflow"
+    assert error["details"] == {"provider": "wokday", "event_type": "hire"}
+    assert error["message"].startswith(
+        "No workflow in this project has an event trigger for provider 'wokday' "
+        "and event type 'hire';"
+    )

@@ -150,14 +150,14 @@ ID_RULE = "an id is 1 to 100 letters, digits, '_' or '-', starting with a letter
         ),
         (
             {"id": "w1", "steps": [_step(id="a.b")]},
-            "steps[0]",
-            f"step 'a.b': id: contains '.'; {ID_RULE}",
+            "steps[0].id",
+            f"step 'a.b': contains '.'; {ID_RULE}",
             "invalid_step",
         ),
         (
             {"id": "w1", "steps": [_step(retry=5)]},
-            "steps[0]",
-            "step 's1': retry: Input should be a JSON object, not a number",
+            "steps[0].retry",
+            "step 's1': Input should be a JSON object, not a number",
             "invalid_step",
         ),
         (
@@ -167,9 +167,72 @@ ID_RULE = "an id is 1 to 100 letters, digits, '_' or '-', starting with a letter
                     {"id": "v", "type": "validate", "expected_schema": {}, "coerce": "yes"}
                 ],
             },
-            "steps[0]",
-            "step 'v': coerce: Input should be true or false, not a string",
+            "steps[0].coerce",
+            "step 'v': Input should be true or false, not a string",
             "invalid_step",
+        ),
+        (
+            {"id": "m4", "steps": [_step(retry={"max_attempts": 0})]},
+            "steps[0].retry.max_attempts",
+            "step 's1': Input should be greater than or equal to 1",
+            "invalid_step",
+        ),
+        (
+            {"id": "w1", "steps": [_step(extra=1)]},
+            "steps[0].extra",
+            "step 's1': unknown field 'extra'; an action step takes id, type, provider, action, "
+            "connection_id, mapping, constants, retry, timeout_seconds",
+            "invalid_step",
+        ),
+        (
+            {"id": "w1", "steps": [_step(retry={"attempts": 2})]},
+            "steps[0].retry.attempts",
+            "step 's1': unknown field 'attempts'; retry takes max_attempts, "
+            "initial_delay_seconds, max_delay_seconds",
+            "invalid_step",
+        ),
+        (
+            {
+                "id": "w1",
+                "steps": [
+                    {"id": "v", "type": "validate", "expected_schema": {}, "mapping": {"a": "b"}}
+                ],
+            },
+            "steps[0].mapping",
+            "step 'v': unknown field 'mapping'; a validate step takes id, type, "
+            "expected_schema, coerce, source",
+            "invalid_step",
+        ),
+        (
+            {"id": "w1", "steps": [{"id": "s", "type": "action", "provider": "echo"}]},
+            "steps[0].action",
+            "step 's': Field required",
+            "missing",
+        ),
+        (
+            {"id": "w1", "steps": [_step(mapping={"email": "x..y"})]},
+            "steps[0].mapping",
+            "step 's1': target field 'email': invalid source path: 'x..y' has no field name "
+            "after the '.' at 1",
+            "invalid_step",
+        ),
+        (
+            {"id": "w1", "steps": []},
+            "steps",
+            "at least 1 step is required",
+            "too_short",
+        ),
+        (
+            {"id": "w1", "steps": [_step(id=f"s{index}") for index in range(101)]},
+            "steps",
+            "at most 100 steps are allowed, not 101",
+            "too_long",
+        ),
+        (
+            {"id": "w1", "steps": [_step()], "extra": True},
+            "extra",
+            "unknown field 'extra'; check its spelling or remove it",
+            "extra_forbidden",
         ),
     ],
 )

@@ -109,7 +109,7 @@ def test_scope_error_names_operation(
     error = action_error(sandbox, "google_directory", action, values, readonly)
 
     assert error.kind is FailureKind.INSUFFICIENT_SCOPES
-    assert f"answered 403 to {operation}" in error.message
+    assert f"returned 403 to {operation}" in error.message
     assert error.message.endswith("Request had insufficient authentication scopes.")
 
 

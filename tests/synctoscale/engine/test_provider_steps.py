@@ -196,6 +196,7 @@ def test_workflow_write_checks_connection(
     for response in (created, replaced):
         error = response.json()["error"]
         assert response.status_code == 422
-        assert error["details"][0]["field"] == "steps[1]"
+        assert error["details"][0]["field"] == "steps[1].connection_id"
+        assert error["code"] == "validation_error"
         assert "step 'create_contact'" in error["message"]
         assert message_part in error["message"]
