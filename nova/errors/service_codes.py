@@ -188,7 +188,7 @@ SERVICE_CODES: dict[str, ServiceCode] = {
     # Slack's connector: a response body that is not JSON.
     "invalid_response": ServiceCode(
         ("provider_unavailable",),
-        "{provider|The provider} answered with a body that is not JSON, which points to a "
+        "{provider|The provider} returned a body that is not JSON, which points to a "
         "failure on its side or in a proxy on the way. Retry with backoff[ and check the "
         "{status_page}] before changing the workflow.",
     ),

@@ -212,7 +212,7 @@ SERVICE_ERRORS = [
         "slack",
         "Slack answered chat.postMessage with a body that is not JSON.",
         "provider_unavailable",
-        "Slack answered with a body that is not JSON, which points to a failure on its side or "
+        "Slack returned a body that is not JSON, which points to a failure on its side or "
         "in a proxy on the way. Retry with backoff and check the Slack status page before "
         "changing the workflow.",
     ),
