@@ -267,7 +267,7 @@ def test_infer_empty_file_is_usage_error(tmp_path: Path,
     assert "contains no records" in capsys.readouterr().err
 
 
-def test_missing_schema_file_says_so(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_schema_file_named(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["validate", str(hr_csv), "--schema", "missing.json"])
 
     assert status == 2
