@@ -195,19 +195,18 @@ def cancel_run(session: Session, run_id: str, now: datetime, step_ids: Iterable[
     ``step_ids`` are the ids of the run's steps. Each one that is pending or running,
     including one that never started and so has no result yet, gets status ``cancelled``.
     """
-    statement = (
-        update(Run)
-        .where(Run.id == run_id, Run.status.in_(CANCELLABLE))
-        .values(
-            status=RunStatus.CANCELLED,
-            claim_id=None,
-            current_step=None,
-            next_attempt_at=None,
-            finished_at=now,
-            updated_at=now,
-        )
+    cancelled = _move(
+        session,
+        run_id,
+        CANCELLABLE,
+        status=RunStatus.CANCELLED,
+        claim_id=None,
+        current_step=None,
+        next_attempt_at=None,
+        finished_at=now,
+        updated_at=now,
     )
-    if _rowcount(session.execute(statement)) != 1:
+    if not cancelled:
         return False
 
     results = step_results(session, run_id)
@@ -229,23 +228,22 @@ def requeue_run(session: Session, run_id: str, now: datetime) -> bool:
     Steps that succeeded keep their output and are not run again. The other steps start
     over with a fresh attempt budget.
     """
-    statement = (
-        update(Run)
-        .where(Run.id == run_id, Run.status.in_(RETRIABLE_BY_CLIENT))
-        .values(
-            status=RunStatus.QUEUED,
-            claim_id=None,
-            current_step=None,
-            next_attempt_at=None,
-            finished_at=None,
-            error_step=None,
-            error_code=None,
-            error_message=None,
-            enqueued_at=now,
-            updated_at=now,
-        )
+    queued = _move(
+        session,
+        run_id,
+        RETRIABLE_BY_CLIENT,
+        status=RunStatus.QUEUED,
+        claim_id=None,
+        current_step=None,
+        next_attempt_at=None,
+        finished_at=None,
+        error_step=None,
+        error_code=None,
+        error_message=None,
+        enqueued_at=now,
+        updated_at=now,
     )
-    if _rowcount(session.execute(statement)) != 1:
+    if not queued:
         return False
 
     session.execute(
@@ -257,20 +255,19 @@ def requeue_run(session: Session, run_id: str, now: datetime) -> bool:
 def fail_unreadable_run(session: Session, run_id: str, problem: str, now: datetime) -> bool:
     """Fail a ``running`` run whose stored definition can no longer be read."""
     message = f"The run's stored workflow definition is invalid: {problem}."
-    statement = (
-        update(Run)
-        .where(Run.id == run_id, Run.status == RunStatus.RUNNING)
-        .values(
-            status=RunStatus.FAILED,
-            claim_id=None,
-            current_step=None,
-            finished_at=now,
-            updated_at=now,
-            error_code=INVALID_DEFINITION,
-            error_message=message,
-        )
+    failed = _move(
+        session,
+        run_id,
+        (RunStatus.RUNNING,),
+        status=RunStatus.FAILED,
+        claim_id=None,
+        current_step=None,
+        finished_at=now,
+        updated_at=now,
+        error_code=INVALID_DEFINITION,
+        error_message=message,
     )
-    if _rowcount(session.execute(statement)) != 1:
+    if not failed:
         return False
     record_error(session, run_id=run_id, error_code=INVALID_DEFINITION, message=message)
     return True
@@ -278,7 +275,15 @@ def fail_unreadable_run(session: Session, run_id: str, problem: str, now: dateti
 
 def mark_enqueued(session: Session, run_id: str, status: str, now: datetime) -> bool:
     """Record a new enqueue of a run still in ``status``; False if its state moved on."""
-    statement = update(Run).where(Run.id == run_id, Run.status == status).values(enqueued_at=now)
+    return _move(session, run_id, (status,), enqueued_at=now)
+
+
+def _move(session: Session, run_id: str, allowed: Iterable[str], **values: Any) -> bool:
+    """Update the run with ``values`` if its status is in ``allowed``; False if it is not.
+
+    The status check and the update are one statement, so two callers cannot both move it.
+    """
+    statement = update(Run).where(Run.id == run_id, Run.status.in_(allowed)).values(**values)
     return _rowcount(session.execute(statement)) == 1
 
 
