@@ -49,10 +49,12 @@ class Classification:
     category: str
     recommended_fix: str
     confidence: float
-    """Calibrated probability of ``category``. When the model's top probability fell below
-    the ``unknown`` threshold, that probability; 0.0 when the error had no signal at all.
-    1.0 for a code SyncToScale emits with one meaning (see service_codes); for a code with
-    several possible categories, the probability among those."""
+    """Calibrated probability of ``category``.
+
+    For an ``unknown`` below the threshold it is the model's top probability, and for an error
+    with no signal at all it is 0.0. A code that SyncToScale emits with one meaning (see
+    service_codes) gets 1.0. A code with several possible categories gets the probability
+    renormalised over those categories."""
     retryable: bool
     retry_hint: str
     """``always``, ``never``, ``after_refresh``, ``after_reset``, ``after_refetch`` or ``once``."""
@@ -104,14 +106,14 @@ class ErrorClassifier:
 
     @classmethod
     def load(cls, path: Path | None = None) -> ErrorClassifier:
-        """Load the model at ``path`` (default: the models folder; see storage.models_dir)."""
+        """Load the model at ``path``, or the default model in storage.models_dir()."""
         return cls(load_model(path or model_path()))
 
     def classify(self, records: Iterable[Mapping[str, Any]]) -> list[Classification]:
-        """Classify many errors with one model call; each record has the classify_error fields.
+        """Classify many errors with one model call.
 
-        An error code that SyncToScale emits with one meaning is classified by table and
-        skips the model.
+        Each record is a mapping with classify_error's arguments as keys. An error code that
+        SyncToScale emits with one meaning is classified by table and skips the model.
         """
         records = list(records)
         for record in records:
@@ -270,11 +272,11 @@ def classify_error(
 ) -> Classification:
     """Classify one provider error and fill the recommended fix from it.
 
-    An empty message is accepted: the error code and HTTP status still carry signal, and
-    with neither the result is ``unknown``. ``raw_response`` is the response or report stored
-    with the error; the fix for a failed validate step names each field's expected value
-    from its mapkit issues. Raises TypeError for a message that is not a string and
-    ValueError for an HTTP status outside 100-599.
+    An empty message is accepted, because the error code and HTTP status still carry signal.
+    With neither, the result is ``unknown``. ``raw_response`` is the response or report stored
+    with the error, from which the fix for a failed validate step names each field's expected
+    value. Raises TypeError for a message that is not a string and ValueError for an HTTP
+    status outside 100-599.
     """
     record = {
         "message": message,
@@ -287,7 +289,7 @@ def classify_error(
 
 
 def classify_errors(records: Iterable[Mapping[str, Any]]) -> list[Classification]:
-    """Classify many errors at once; each record is a mapping of classify_error's arguments."""
+    """Classify many errors at once. Each record is a mapping of classify_error's arguments."""
     return default_classifier().classify(records)
 
 
@@ -298,9 +300,10 @@ def classify_stored_error(
     http_status: int | None,
     raw_response: Any = None,
 ) -> Classification:
-    """Classify an error as a workflow run stored it; the hook for ``{"run_id": ...}`` requests.
+    """Classify an error from the fields a workflow run stores for it, passed by position.
 
-    The HTTP layer looks up the run's error by id and passes its fields here.
+    The HTTP layer's ``{"run_id": ...}`` requests do not call this function. They build a
+    record from the same fields and pass it to classify_errors.
     """
     return classify_error(
         message,

@@ -26,6 +26,8 @@ _NOUN = r"(?:field|property|parameter|argument|column|attribute)"
 
 @dataclass(frozen=True)
 class _Candidate:
+    """A word or quoted token that a pattern found where a message may name a field."""
+
     name: str
     quoted: bool
     following: str

@@ -2,7 +2,7 @@
 
 Each extractor returns None when the message does not contain its value, and the fix
 sentence then drops that part (see taxonomy.render_fix). The values are data a client can
-use (``existing_id: "88174"``), and the wording around them lives in the fix sentences.
+use (``existing_id: "88174"``), and the wording around them is in the fix sentences.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ _NOT_FOUND = (
 )
 # "team_id was not found", "Org unit not found", "could not be found", "couldn't be found".
 _NOT_FOUND_PHRASE = re.compile(r"(?:\bnot|n't)\s+(?:be\s+)?found\b", re.IGNORECASE)
-# Before these words the word is a verb, as in "the resource you are requesting could not be
-# found", not the thing that was not found.
+# After one of these words the candidate is a verb, as in "the resource you are requesting could
+# not be found", not the thing that was not found.
 _VERB_CONTEXT = frozenset(
     {"am", "are", "be", "been", "he", "i", "is", "it", "she", "they", "was", "we", "were", "you"}
 )
@@ -68,8 +68,8 @@ _STATES = (
     "read-only",
     "being provisioned",
 )
-# Only a lock passes with time. An archived, disabled or deleted record stays so until someone
-# changes it, so the fix names that change or another record.
+# Only a lock clears with time. An archived, disabled or deleted record stays in that state
+# until someone changes it, so the fix names that change or another record.
 _STATE_REMEDIES = {
     "archived": "unarchive or restore it, or choose another record, then re-run",
     "locked": "re-read its current state, serialise writes to it, and retry once it is unlocked",
@@ -80,16 +80,16 @@ _STATE_REMEDIES = {
     "read-only": "make it writable, or choose another record, then re-run",
     "being provisioned": "wait until provisioning finishes, then retry",
 }
-# The signed-in user, not the credential, is in this state: Salesforce's INVALID_LOGIN ends
-# "or user locked out".
+# A state of the signed-in user, not of the credential. Salesforce's INVALID_LOGIN, for example,
+# ends with "or user locked out".
 _ACCOUNT_STATE = re.compile(
     r"\b(?:user|account)\s+(?:is\s+|was\s+|has been\s+)?"
     r"(?P<state>locked out|locked|disabled|deactivated|suspended)\b",
     re.IGNORECASE,
 )
-# The credential a message names first is the one it rejects: "missing or invalid credentials
-# (e.g. ... an invalid/expired access token)" is about the credentials. Plain "credentials"
-# names no type, so the fix keeps its generic "valid credentials".
+# The credential a message names first is the one it rejects, so "missing or invalid
+# credentials (e.g. ... an invalid/expired access token)" is about the credentials. Plain
+# "credentials" names no type, so the fix keeps its generic "valid credentials".
 _CREDENTIAL_TYPES: tuple[tuple[str, str | None], ...] = (
     ("api key", "API key"),
     ("api_key", "API key"),
@@ -158,7 +158,8 @@ _MISSING_TARGET = re.compile(
 _UNKNOWN_PROPERTY = re.compile(
     r"\bproperty\s+\W*(?P<name>\w+)\W*\s+does(?: not|n't) exist", re.IGNORECASE
 )
-# Parameters that name a field, resource or step. A function word in one of them is a misread.
+# Parameters that name a field, resource or step. A function word in one of them is a misread,
+# so extract_parameters drops it.
 _NAME_KEYS = (
     "field",
     "resource",
@@ -389,7 +390,10 @@ def extract_parameters(
     provider: str | None = None,
     http_status: int | None = None,
 ) -> dict[str, str]:
-    """Return the fix-template values found for ``category``; absent values are left out."""
+    """Return the fix-template values found in ``message`` for ``category``.
+
+    A value that is not found is left out, as is a name that is an English function word.
+    """
     values: dict[str, str | None] = {"provider": provider_display_name(provider)}
     values.update(_category_values(category, message, error_code, provider, http_status))
     if category in ("validation_error", "mapping_error") and not values.get("step"):
@@ -402,10 +406,11 @@ def extract_parameters(
 
 
 def fix_values(parameters: Mapping[str, str], provider: str | None) -> dict[str, str]:
-    """Return ``parameters`` with the values only the fix sentence uses: the status page and
-    what to do about a record's state.
+    """Return ``parameters`` plus the wording that only the fix sentence uses.
 
-    These stay out of a classification's ``parameters``, because they are wording, not data.
+    The additions are ``status_page`` and ``state_remedy`` (what to do about a record's
+    state). They stay out of a classification's ``parameters``, because they are wording, not
+    data.
     """
     values = dict(parameters)
     state = parameters.get("state")

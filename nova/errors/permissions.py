@@ -1,7 +1,7 @@
 """Find the scope a permission error lacks, from the message and the provider lexicon.
 
-``scopes.json`` beside this module holds each provider's display name, whether it has a
-public status page, and how it names the scope that reads or writes a resource.
+``scopes.json`` beside this module contains each provider's display name, whether it has a
+public status page, and the names of the scopes that read or write each resource.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = ["has_status_page", "missing_permission", "provider_display_name", "sc
 
 # Scope names as providers write them: chat:write, users:read.email,
 # crm.objects.contacts.write, User.ReadWrite.All, auth/admin.directory.user. A dotted name that
-# goes on with a capital, as in google.auth.exceptions.RefreshError, is a Python path instead.
+# continues with a capital letter, as in google.auth.exceptions.RefreshError, is a Python path.
 _SCOPE_TOKEN = re.compile(
     r"https://www\.googleapis\.com/auth/[\w.]+"
     r"|\b[a-z]+:[a-z]+(?:\.[a-z]+)?\b"
@@ -112,7 +112,8 @@ def _explicit_scope(message: str) -> str | None:
     scopes = []
     for match in _SCOPE_TOKEN.finditer(message):
         token = match.group(0)
-        # Hostnames and file names also have dots; a scope has no digits and no TLD ending.
+        # Hostnames and file names also contain dots, but a scope name has no digits, no
+        # top-level domain and no file extension. Google's scope URLs are the exception.
         if re.search(r"\d|\.(com|net|org|io|json|py)\b", token) and not token.startswith(
             "https://"
         ):
@@ -172,9 +173,12 @@ def _requested_operation(message: str, provider: str | None) -> tuple[str, str] 
 
 
 def _known_scope(provider: str | None, resource: str, access: str) -> str | None:
-    """Return ``scope_for``, or None for a resource whose scopes the lexicon lists, but not
-    for this access: Slack names no scope that writes ``user``, so ``user.write`` would
-    mislead."""
+    """Return ``scope_for(provider, resource, access)``, or None when no such scope exists.
+
+    A scope does not exist when the lexicon lists scopes for the resource but none for this
+    access. Slack, for example, has no scope that writes ``user``, so ``user.write`` would
+    mislead.
+    """
     listed = _lexicon()["providers"].get(provider or "", {}).get("resources", {})
     if resource in listed and access not in listed[resource]:
         return None
@@ -189,8 +193,9 @@ def missing_permission(message: str, provider: str | None) -> dict[str, str | No
         return {"missing_permission": explicit, "resource": resource}
     if resource is not None and access is not None:
         scope = _known_scope(provider, resource, access)
-        # The lexicon lists the resource but no scope for this access, so the missing
-        # permission is for the action ("permission to invite a user"), not for the resource.
+        # A scope of None means the lexicon lists the resource but no scope for this access.
+        # The missing permission is then for the action ("permission to invite a user"), not
+        # for the resource, so the resource is left out too.
         return {"missing_permission": scope, "resource": resource if scope else None}
     operation = _requested_operation(message, provider)
     if operation is not None:

@@ -35,12 +35,14 @@ class ServiceCode:
     categories: tuple[str, ...]
     """The category, or the categories the model chooses between when the code cannot tell."""
     fix_sentence: str | None = None
-    """In the ``fix_sentence`` syntax of taxonomy.json; None uses the category's own sentence."""
+    """Fix sentence in the ``fix_sentence`` syntax of taxonomy.json, or None to use the
+    category's own sentence."""
     reader: Reader | None = None
-    """Reads the values ``fix_sentence`` names from the error's message and raw response."""
+    """Function that reads the values ``fix_sentence`` names from the error's message and raw
+    response."""
     shared: bool = False
-    """Some provider sends the same code with another meaning, so the entry applies only to an
-    error with no provider or the provider ``synctoscale``."""
+    """Flag for a code that some provider also sends with another meaning. A shared entry
+    applies only to an error with no provider or the provider ``synctoscale``."""
 
 
 _RESEND_CREDENTIALS = "PUT /connections/[{connection_id}|<connection id>]/credentials"
@@ -57,7 +59,7 @@ _PAYLOAD_ISSUE = ServiceCode(
 SERVICE_CODES: dict[str, ServiceCode] = {
     # Entries below replace this one for the issue codes that need their own fix.
     **dict.fromkeys(ISSUE_CODES, _PAYLOAD_ISSUE),
-    # GitHub's "missing" means a resource that does not exist.
+    # GitHub's "missing" means a resource that does not exist, so this entry is shared.
     "missing": ServiceCode(
         ("validation_error",),
         "[Add field '{field}' to the payload (expected {expected})"
@@ -101,7 +103,7 @@ SERVICE_CODES: dict[str, ServiceCode] = {
         "Fix the payload or the step's mapping, then re-run.",
         readers.source_path,
     ),
-    # Slack and Gusto send internal_error for their own outages.
+    # Slack and Gusto send internal_error for their own outages, so this entry is shared.
     "internal_error": ServiceCode(
         ("unknown",),
         "SyncToScale failed unexpectedly[ ({exception})], which is a bug in SyncToScale rather "
@@ -110,7 +112,7 @@ SERVICE_CODES: dict[str, ServiceCode] = {
         readers.unexpected_failure,
         shared=True,
     ),
-    # The heartbeat deadline passed, so the sweeper failed or retried the run.
+    # The run's heartbeat deadline passed, so the sweeper failed or retried it.
     "worker_lost": ServiceCode(
         ("timeout",),
         "The worker running the step stopped sending heartbeats[ for more than "
@@ -185,7 +187,7 @@ SERVICE_CODES: dict[str, ServiceCode] = {
     ),
     "timeout": ServiceCode(("timeout",)),
     "network_error": ServiceCode(("network_error",)),
-    # Slack's connector: a response body that is not JSON.
+    # Slack's connector sends this code for a response body that is not JSON.
     "invalid_response": ServiceCode(
         ("provider_unavailable",),
         "{provider|The provider} returned a body that is not JSON, which points to a "
@@ -193,7 +195,7 @@ SERVICE_CODES: dict[str, ServiceCode] = {
         "{status_page}] before changing the workflow.",
     ),
     # POST /actions/run: the request, and the provider failure it wraps.
-    # Notion sends validation_error for the requests it rejects.
+    # Notion sends validation_error for the requests it rejects, so this entry is shared.
     "validation_error": ServiceCode(
         ("validation_error",),
         "[Correct field '{field}' of the request: {problem}|Correct field '{field}' of the "

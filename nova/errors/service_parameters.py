@@ -31,7 +31,8 @@ Values = dict[str, str | None]
 Reader = Callable[[str, Any], Values]
 
 MAX_LISTED_ISSUES = 5
-"""Most payload issues one fix names; the validate step's message lists five fields too."""
+"""Maximum number of payload issues that one fix names. The validate step's message also lists
+at most five fields."""
 
 # Step 'create_contact' calls hubspot, ...
 _STEP = re.compile(r"\bstep '(?P<step>[^']+)'", re.IGNORECASE)
@@ -66,7 +67,7 @@ _UNKNOWN_ACTION = re.compile(r"has no action '(?P<action>[^']+)'; its actions: (
 _HEARTBEAT = re.compile(r"\bfor more than (?P<seconds>\d+(?:\.\d+)?) s\b")
 # The step failed unexpectedly: KeyError('email').
 _UNEXPECTED = re.compile(r"failed unexpectedly: (?P<exception>.+?)\.?$")
-# ...; set SYNCTOSCALE_ENCRYPTION_KEYS to the same keys the API uses.
+# "... set SYNCTOSCALE_ENCRYPTION_KEYS to the same keys the API uses."
 _VARIABLE = re.compile(r"\bset (?P<variable>[A-Z][A-Z0-9_]+)\b")
 
 
@@ -95,7 +96,8 @@ def _error_issues(raw_response: Any) -> list[Mapping[str, Any]]:
 
 
 def _describe_issues(issues: list[Mapping[str, Any]]) -> str:
-    """Return "start_date (expected YYYY-MM-DD) and name (missing, expected string)"."""
+    """Join issues into a phrase such as "start_date (expected YYYY-MM-DD) and name (missing,
+    expected string)", naming at most ``MAX_LISTED_ISSUES`` of them."""
     parts = [_describe_issue(issue) for issue in issues[:MAX_LISTED_ISSUES]]
     if len(issues) > MAX_LISTED_ISSUES:
         parts.append(f"{len(issues) - MAX_LISTED_ISSUES} more field(s)")

@@ -1,8 +1,8 @@
 """The 16 error categories Nova assigns, loaded from ``taxonomy.json`` beside this module.
 
-Each category carries its definition, retry hint and a recommended-fix sentence whose
-placeholders are filled from the error. Unfilled placeholders are dropped by
-:func:`render_fix`, never rendered empty or as ``{name}``.
+Each category has a definition, a retry hint and a recommended-fix sentence whose
+placeholders are filled from the error. :func:`render_fix` drops the parts whose placeholders
+stay unfilled, so a fix never shows an empty value or a literal ``{name}``.
 """
 
 from __future__ import annotations

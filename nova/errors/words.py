@@ -30,7 +30,7 @@ FIELD_NAME_STOP_WORDS = frozenset({"amount", "first", "last", "name"})
 # as grammar, so a fix may still name a word that is not a field.
 FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS) - FIELD_NAME_STOP_WORDS
 """scikit-learn's English stop words (318 words: "was", "has", "whose", "this", "which", ...),
-less the ones that are also field names."""
+minus the ones that are also field names."""
 
 # Nouns a message uses for "the thing" without naming it. A scope or lookup built from them
 # ("resource.read", "The Resource was not found") would mislead.
@@ -81,7 +81,7 @@ def is_function_word(word: str) -> bool:
 
 
 def looks_like_value(token: str) -> bool:
-    """Return whether a quoted token is shaped like a value (``ABC123``, ``42``) or a code."""
+    """Return whether ``token`` is shaped like a value (``ABC123``, ``42``) or an error code."""
     return _VALUE_SHAPES.fullmatch(token) is not None
 
 
@@ -91,9 +91,11 @@ def is_identifier(token: str) -> bool:
 
 
 def is_resource_word(word: str) -> bool:
-    """Return whether ``word`` can name a resource: not a function word and not a generic noun.
+    """Return whether ``word`` can name a resource.
 
-    A plural is checked by its singular, so "resources" and "operations" are generic too.
+    A resource word is not empty, not a function word, not shaped like a value and not a
+    generic noun such as "resource" or "operation". A plural is checked by its singular, so
+    "resources" and "operations" are generic too.
     """
     lowered = word.lower()
     if not lowered or is_function_word(lowered) or looks_like_value(word):

@@ -16,8 +16,8 @@ FIELD_NAMES = frozenset({"amount", "first", "last", "name"})
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - FIELD_NAMES
 NAME_KEYS = ("field", "resource", "resource_type", "unique_field", "source_field", "target_field")
 
-# Provider errors whose fixes named grammar, a value or a common word: (id, category the
-# classifier gave, provider, HTTP status, message).
+# Provider errors whose fixes once named grammar, a value or a common word. Each case is
+# (id, category the classifier gave, provider, HTTP status, message).
 MISREAD_ERRORS = [
     ("slack-045", "not_found", "slack", 200, "team_id was not found."),
     (
@@ -209,13 +209,13 @@ MISREAD_ERRORS = [
         "Indicates that user has exceeded the daily quota (either per project or per view "
         "(profile)).",
     ),
-    # POST /actions/run with an unknown HubSpot property: the input may have no workflow.
+    # POST /actions/run with an unknown HubSpot property, whose input may come from no workflow.
     (
         "hubspot-action-run",
         "mapping_error",
         "hubspot",
         400,
-        'HubSpot answered 400: Property values were not valid: [{"isValid": false, '
+        'HubSpot returned 400: Property values were not valid: [{"isValid": false, '
         '"message": "Property \\"foo_bar\\" does not exist", "error": '
         '"PROPERTY_DOESNT_EXIST", "name": "foo_bar"}]',
     ),
@@ -420,7 +420,8 @@ def test_dataset_names_are_not_stop_words() -> None:
     assert misread == []
 
 
-def test_dataset_parameters_hold_no_template_pieces() -> None:
+def test_dataset_parameters_are_plain_data() -> None:
+    """Check that no parameter is fix wording (``*_suffix``, ``status_page``) or padded."""
     examples = load_examples()
     for example in examples:
         parameters = extract_parameters(
@@ -571,7 +572,7 @@ def test_status_page_only_where_one_exists(provider: str | None, expected: str) 
     assert "status_page" not in result.parameters
 
 
-def test_duplicate_parameters_hold_existing_id() -> None:
+def test_duplicate_parameters_contain_existing_id() -> None:
     result = classify_error(
         "Contact already exists. Existing ID: 88174", provider="hubspot", http_status=409
     )

@@ -9,7 +9,7 @@ import pytest
 from nova.errors.parameters import extract_parameters, provider_display_name, scope_for
 
 HUBSPOT_EMAIL_RULE = "Email address jordan.example.com is invalid"
-# HubSpot's 400 for an invalid email: the property errors are a JSON array inside "message".
+# HubSpot's 400 for an invalid email, whose property errors are a JSON array in "message".
 HUBSPOT_INVALID_EMAIL = {
     "status": "error",
     "message": "Property values were not valid: "
@@ -52,21 +52,21 @@ HUBSPOT_INVALID_EMAIL = {
             "groups",
         ),
         (
-            "Google Directory answered 403 to POST /users: "
+            "Google Directory returned 403 to POST /users: "
             "Request had insufficient authentication scopes.",
             "google_directory",
             "https://www.googleapis.com/auth/admin.directory.user",
             "users",
         ),
         (
-            "Google Directory answered 403 to PUT /users/lin@example.com: "
+            "Google Directory returned 403 to PUT /users/lin@example.com: "
             "Request had insufficient authentication scopes.",
             "google_directory",
             "https://www.googleapis.com/auth/admin.directory.user",
             "users",
         ),
         (
-            "Google Directory answered 403 to GET /admin/directory/v1/users/lin@example.com: "
+            "Google Directory returned 403 to GET /admin/directory/v1/users/lin@example.com: "
             "Request had insufficient authentication scopes.",
             "google_directory",
             "https://www.googleapis.com/auth/admin.directory.user.readonly",
@@ -117,8 +117,8 @@ def test_missing_permission_names_scope(
     ("message", "provider"),
     [
         ("Forbidden", "bamboohr"),
-        ("BambooHR answered 403 to POST /acme/v1/employees: Forbidden", "bamboohr"),
-        ("Google Directory answered 403 to POST /chromeos: Forbidden", "google_directory"),
+        ("BambooHR returned 403 to POST /acme/v1/employees: Forbidden", "bamboohr"),
+        ("Google Directory returned 403 to POST /chromeos: Forbidden", "google_directory"),
     ],
 )
 def test_permission_without_scope_is_left_out(message: str, provider: str) -> None:
@@ -162,7 +162,7 @@ def test_retry_after_seconds(message: str, expected: str | None) -> None:
         ),
         ("The request was unacceptable.", None, None),
         ("Property values were not valid", None, None),
-        (f"HubSpot answered 400: {HUBSPOT_INVALID_EMAIL['message']}", "email", HUBSPOT_EMAIL_RULE),
+        (f"HubSpot returned 400: {HUBSPOT_INVALID_EMAIL['message']}", "email", HUBSPOT_EMAIL_RULE),
         (json.dumps(HUBSPOT_INVALID_EMAIL), "email", HUBSPOT_EMAIL_RULE),
         (json.dumps(HUBSPOT_INVALID_EMAIL, separators=(",", ":")), "email", HUBSPOT_EMAIL_RULE),
     ],

@@ -210,7 +210,7 @@ SERVICE_ERRORS = [
     (
         "invalid_response",
         "slack",
-        "Slack answered chat.postMessage with a body that is not JSON.",
+        "Slack returned a body that is not JSON to chat.postMessage.",
         "provider_unavailable",
         "Slack returned a body that is not JSON, which points to a failure on its side or "
         "in a proxy on the way. Retry with backoff and check the Slack status page before "
@@ -227,7 +227,7 @@ SERVICE_ERRORS = [
     (
         "provider_record_not_found",
         "google_directory",
-        "Google Directory answered 404 to GET /users/nobody@example.com: Resource Not Found: "
+        "Google Directory returned 404 to GET /users/nobody@example.com: Resource Not Found: "
         "userKey",
         "not_found",
         None,
@@ -235,7 +235,7 @@ SERVICE_ERRORS = [
     (
         "provider_insufficient_scopes",
         "hubspot",
-        "HubSpot answered 403: This app hasn't been granted all required scopes to make this "
+        "HubSpot returned 403: This app hasn't been granted all required scopes to make this "
         "call. Required scopes: crm.objects.contacts.write.",
         "insufficient_permissions",
         "Grant crm.objects.contacts.write to the HubSpot connection, then re-authenticate so the "
@@ -244,21 +244,21 @@ SERVICE_ERRORS = [
     (
         "provider_forbidden",
         "bamboohr",
-        "BambooHR answered 403: Forbidden",
+        "BambooHR returned 403: Forbidden",
         "insufficient_permissions",
         None,
     ),
     (
         "provider_rate_limited",
         "hubspot",
-        "HubSpot answered 429: You have reached your secondly limit.",
+        "HubSpot returned 429: You have reached your secondly limit.",
         "rate_limited",
         None,
     ),
     (
         "provider_unavailable",
         "hubspot",
-        "HubSpot answered 503: The service is temporarily unavailable.",
+        "HubSpot returned 503: The service is temporarily unavailable.",
         "provider_unavailable",
         None,
     ),
@@ -396,13 +396,13 @@ def test_validation_failed_skips_warnings() -> None:
         (
             "provider_conflict",
             "hubspot",
-            "HubSpot answered 409: Contact already exists. Existing ID: 37765128953",
+            "HubSpot returned 409: Contact already exists. Existing ID: 37765128953",
             "duplicate_record",
         ),
         (
             "provider_rejected_input",
             "hubspot",
-            'HubSpot answered 400: Property values were not valid: [{"isValid":false,'
+            'HubSpot returned 400: Property values were not valid: [{"isValid":false,'
             '"message":"Property \\"colour\\" does not exist","error":"PROPERTY_DOESNT_EXIST",'
             '"name":"colour"}]',
             "mapping_error",
@@ -410,20 +410,20 @@ def test_validation_failed_skips_warnings() -> None:
         (
             "provider_rejected_input",
             "google_directory",
-            "Google Directory answered 400 to POST /users: Invalid Input: primary_user_email",
+            "Google Directory returned 400 to POST /users: Invalid Input: primary_user_email",
             "validation_error",
         ),
         (
             "provider_auth_failed",
             "hubspot",
-            "HubSpot answered 401: The OAuth token used to make this call expired 12 second(s) "
+            "HubSpot returned 401: The OAuth token used to make this call expired 12 second(s) "
             "ago.",
             "token_expired",
         ),
         (
             "provider_auth_failed",
             "slack",
-            "Slack answered auth.test: invalid_auth",
+            "Slack rejected the call to auth.test: invalid_auth.",
             "invalid_credentials",
         ),
     ],
