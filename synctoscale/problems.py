@@ -95,7 +95,7 @@ def describe_errors(errors: Iterable[Mapping[str, Any]], body: Any = None) -> li
 
 
 def problem_text(error: Mapping[str, Any]) -> str:
-    """Word one pydantic error's problem in JSON terms, without its location."""
+    """Describe one pydantic error's problem in JSON terms, without its location."""
     error_type = error.get("type", "")
     message = str(error.get("msg", "invalid value"))
     if error_type == "value_error":
@@ -115,7 +115,10 @@ def problem_text(error: Mapping[str, Any]) -> str:
 def unknown_field_problem(
     error: Mapping[str, Any], owner: str = "", fields: Sequence[str] = ()
 ) -> str:
-    """Word an ``extra_forbidden`` error; with ``fields``, list what ``owner`` takes instead."""
+    """Describe an ``extra_forbidden`` error.
+
+    With ``fields``, the text lists the fields that ``owner`` takes instead.
+    """
     location = error.get("loc") or ("?",)
     problem = f"unknown field '{location[-1]}'"
     if fields:
@@ -124,7 +127,7 @@ def unknown_field_problem(
 
 
 def _length_problem(error: Mapping[str, Any]) -> str:
-    """Word ``too_short`` and ``too_long`` as the count a field needs: "at least 1 step"."""
+    """Describe ``too_short`` or ``too_long`` as the count a field needs ("at least 1 step")."""
     context = error.get("ctx") or {}
     too_short = error.get("type") == "too_short"
     limit = int(context.get("min_length" if too_short else "max_length", 0))
@@ -176,7 +179,7 @@ def join_words(words: Sequence[str], conjunction: str) -> str:
 
 
 def json_kind(value: Any) -> str:
-    """Name the JSON type of a parsed value: object, array, string, number, boolean or null."""
+    """Return the JSON type of a parsed value: object, array, string, number, boolean or null."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -191,9 +194,10 @@ def json_kind(value: Any) -> str:
 
 
 def accepted_forms(forms: str, *types: type) -> WrapValidator:
-    """Report a value of none of ``types`` as one problem that names the accepted ``forms``.
+    """Return a validator that rejects a value of none of ``types`` with one problem.
 
-    Put it on a union, where pydantic would otherwise report one problem per member.
+    The problem names the accepted ``forms``. Put the validator on a union, where pydantic
+    would otherwise report one problem per member.
     """
 
     def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -219,6 +223,7 @@ class _Located:
 
 
 def _locate(error: Mapping[str, Any], body: Any) -> _Located:
+    """Split an error's location into its path in the body and the first union member."""
     location = list(error.get("loc", ()))
     source = location.pop(0) if location and location[0] in _SOURCES else "body"
     located = _Located(error)
@@ -250,7 +255,7 @@ def _contains(container: Any, part: Any) -> bool:
 
 
 def _merge_union_members(located: list[_Located]) -> list[dict[str, Any]]:
-    """Keep the problems of the union members that take the JSON type sent, or merge all.
+    """Keep the problems of union members that take the JSON type sent, or merge them all.
 
     A union whose members all fail reports each member's problem, such as "should be a valid
     dictionary" and "should be a valid list" for one field. When some members take the JSON
@@ -312,7 +317,7 @@ def _entry(item: _Located) -> dict[str, Any]:
 
 
 def _tag_entry(parts: list[Any], error_type: str, context: Mapping[str, Any]) -> dict[str, Any]:
-    """Report a discriminated union's tag as the field it is read from, such as ``trigger.type``."""
+    """Build the entry for a discriminated union's tag, at its field such as ``trigger.type``."""
     discriminator = str(context.get("discriminator", "")).strip("'")
     path = (
         field_path([*parts, discriminator]) if discriminator.isidentifier() else field_path(parts)

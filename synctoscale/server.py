@@ -26,7 +26,7 @@ EXIT_STARTUP_FAILED = 3
 
 
 def serve(settings: Settings, *, host: str, port: int, log_level: str = "info") -> int:
-    """Run the API until interrupted; return the process exit code.
+    """Run the API until interrupted and return the process exit code.
 
     The socket is bound first, so a port that is taken stops the command with one line on
     stderr before the database, the token or the queue workers are touched.
@@ -66,7 +66,7 @@ def serve(settings: Settings, *, host: str, port: int, log_level: str = "info") 
 
 
 def _check_workflow_files(database: Database, settings: Settings) -> str | None:
-    """Load the workflow folder once before uvicorn starts; return the problem, if any.
+    """Load the workflow folder once before uvicorn starts and return its problem, if any.
 
     The app loads the folder again at startup, which changes nothing, but a bad file found
     there would end in a framework traceback instead of this one line.
@@ -109,7 +109,7 @@ def _listen_problem(host: str, port: int, exc: OSError) -> str:
             "so pass --port 1024 or above."
         )
     reason = exc.strerror or str(exc)
-    return f"cannot listen on {address}: {reason}; pass --host with an address of this machine."
+    return f"failed to listen on {address}: {reason}; pass --host with an address of this machine."
 
 
 def _address(host: str, port: int) -> str:

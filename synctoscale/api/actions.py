@@ -123,8 +123,8 @@ class ActionRunResult(BaseModel):
         409: {"description": "The provider reports a duplicate or a conflicting state."},
         422: {"description": "Invalid request, input, or connection choice."},
         502: {"description": "The provider failed, or rejected the connection's credentials."},
-        503: {"description": "The provider's rate limit; retry after Retry-After seconds."},
-        504: {"description": "The provider did not answer within timeout_seconds."},
+        503: {"description": "Rate-limited by the provider; retry after Retry-After seconds."},
+        504: {"description": "The provider did not respond within timeout_seconds."},
     },
 )
 def run_action(
@@ -166,7 +166,7 @@ def run_action(
     output = result.output
     record_id = output.get("record_id") if isinstance(output, dict) else None
     logger.info("action %s.%s succeeded", body.provider, body.action, extra=log_ids)
-    answer = ActionRunResult(
+    response = ActionRunResult(
         status="success",
         record_id=None if record_id is None else str(record_id),
         output=output,
@@ -174,7 +174,7 @@ def run_action(
         action=body.action,
         connection_id=connection_id,
     )
-    return JSONResponse(answer.model_dump(mode="json"))
+    return JSONResponse(response.model_dump(mode="json"))
 
 
 def _step(body: ActionRunRequest) -> ActionStep:
@@ -208,7 +208,10 @@ def _credentials(
     body: ActionRunRequest,
     connector: type[Connector],
 ) -> tuple[Connection | None, dict[str, str] | None]:
-    """Choose the connection and decrypt its credentials; None for providers that need none."""
+    """Choose the connection and decrypt its credentials.
+
+    The credentials are None when there is no connection or the provider needs none.
+    """
     with database.session() as session:
         connection = _choose_connection(session, project_id, body, connector)
         if connection is not None:

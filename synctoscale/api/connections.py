@@ -61,7 +61,7 @@ class ConnectionCreate(BaseModel):
     validate_now: StrictBool = Field(
         False,
         alias="validate",
-        description="Check the credentials against the provider before answering.",
+        description="Check the credentials against the provider before responding.",
     )
 
 
@@ -278,9 +278,10 @@ def delete_connection(
 
 
 def checked_credentials(connector: type[Connector], values: dict[str, Any]) -> dict[str, Any]:
-    """Validate credentials against the provider's model; a 422 names each bad field.
+    """Validate credentials against the provider's model and return them as JSON values.
 
-    The messages name fields and rules, never the values, which are secrets.
+    Invalid credentials raise a 422 that names each invalid field and rule. The messages
+    never contain the values, because they are secrets.
     """
     try:
         model = connector.credentials_model.model_validate(values)

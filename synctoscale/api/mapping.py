@@ -19,7 +19,7 @@ router = APIRouter(route_class=StrictJSONRoute, tags=["mapping"])
 
 
 class ValidateOptions(BaseModel):
-    """mapkit options; each is optional and keeps mapkit's default when left out."""
+    """Options for ``mapkit.compile``. An option left out keeps mapkit's default."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -85,7 +85,7 @@ def validate_mapping(
 
 
 def _cache_key(schema: dict[str, Any], coerce: bool, options: dict[str, Any]) -> str:
-    # Key order is kept, not sorted: the schema's field order is the order issues come in.
+    # Keys are not sorted, because the schema's field order is the order of the issues.
     return json.dumps([schema, coerce, options], separators=(",", ":"))
 
 

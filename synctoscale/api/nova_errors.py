@@ -25,7 +25,10 @@ logger = logging.getLogger(__name__)
 router = APIRouter(route_class=StrictJSONRoute, tags=["nova"])
 
 MAX_BATCH_ERRORS = 1000
-"""Most errors one batch request may hold; batches of 1000 classify in well under a second."""
+"""Maximum number of errors in one batch request.
+
+A full batch classifies in well under a second (an estimate, not a recorded benchmark).
+"""
 
 MAX_MESSAGE_CHARS = 20_000
 """Maximum length of ``message``, which is a provider's error text, not its whole response body."""
@@ -46,7 +49,8 @@ def _check_message(message: str) -> str:
     return message
 
 
-# The limits stay in the JSON schema, and the check words a violation with its fix.
+# The limits stay in the JSON schema for clients, and ``_check_message`` states a violation
+# with its fix.
 ErrorMessage = Annotated[
     str,
     Field(json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"}),
@@ -60,7 +64,7 @@ class ErrorInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     message: ErrorMessage = Field(
-        description="The provider's error text, at most 20000 characters; it must not be empty.",
+        description="The provider's error text, not empty and at most 20000 characters.",
     )
     error_code: str | None = Field(None, max_length=200, description="The provider's code.")
     provider: str | None = Field(None, max_length=100, description="For example google_directory.")
@@ -68,7 +72,7 @@ class ErrorInput(BaseModel):
 
 
 class ClassifyRequest(BaseModel):
-    """One error's fields at the top level, a batch under ``errors``, or a run's ``run_id``."""
+    """A request with one error's fields at the top level, a batch in ``errors`` or a ``run_id``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -91,7 +95,7 @@ class ClassifyRequest(BaseModel):
                 "send one error's fields, a batch as 'errors', or a 'run_id', not several"
             )
         if not any(forms[1:]) and self.message is None:
-            raise ValueError("'message' is required (or send a batch as 'errors', or a 'run_id')")
+            raise ValueError("'message' is missing; send it, a batch as 'errors', or a 'run_id'")
         return self
 
 

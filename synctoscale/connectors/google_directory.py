@@ -32,7 +32,7 @@ __all__ = ["GoogleDirectoryConnector", "GoogleDirectoryCredentials"]
 USERS = "/users"
 GENERATED_PASSWORD_BYTES = 24
 
-# Google error reason -> (kind, retryable); reasons not listed fall back to the HTTP status.
+# Google error reason -> (kind, retryable). Reasons not listed fall back to the HTTP status.
 _REASONS: dict[str, tuple[FailureKind, bool]] = {
     "authError": (FailureKind.INVALID_CREDENTIALS, False),
     "unauthorized": (FailureKind.INVALID_CREDENTIALS, False),
@@ -73,7 +73,7 @@ class UserName(BaseModel):
 
 
 class CreateUserInput(BaseModel):
-    """A User resource; ``givenName`` and ``familyName`` may be given at the top level.
+    """A User resource. ``givenName`` and ``familyName`` may be given at the top level.
 
     Without ``password`` a random one is set and the user must change it at first sign-in.
     """

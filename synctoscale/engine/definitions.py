@@ -41,7 +41,7 @@ __all__ = [
     "load_stored",
 ]
 
-# Ids appear in URLs and in ``steps.<id>.output`` paths, so they hold no dots or slashes.
+# Ids appear in URLs and in ``steps.<id>.output`` paths, so they contain no dots or slashes.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
 ID_RULE = "1 to 100 letters, digits, '_' or '-', starting with a letter or digit"
 STEP_TYPES = ("validate", "action")
@@ -52,7 +52,7 @@ _ID_CHARACTER = re.compile(r"[A-Za-z0-9_-]")
 
 
 def _check_id(value: str) -> str:
-    """Check an id against ``ID_PATTERN`` and word a mismatch as the rule it breaks."""
+    """Return ``value`` if it matches ``ID_PATTERN``, else raise an error naming the rule."""
     if _ID.fullmatch(value):
         return value
     if not value:
@@ -69,7 +69,7 @@ def _check_id(value: str) -> str:
     )
 
 
-# The pattern stays in the JSON schema, and the check words a mismatch as the rule it breaks.
+# The pattern stays in the JSON schema for clients, and ``_check_id`` states a mismatch in words.
 Id = Annotated[str, Field(json_schema_extra={"pattern": ID_PATTERN}), AfterValidator(_check_id)]
 
 
@@ -78,25 +78,28 @@ class _Strict(BaseModel):
 
 
 class RetryPolicy(_Strict):
-    """How often a step that fails with a retryable error is attempted, and how far apart."""
+    """Attempt count and delays for a step that fails with a retryable error."""
 
     max_attempts: int = Field(3, ge=1, le=20, description="Attempts in all, the first included.")
     initial_delay_seconds: float = Field(
         1.0, ge=0, le=3600, description="Upper bound of the delay after the first failure."
     )
     max_delay_seconds: float = Field(
-        300.0, ge=0, le=86_400, description="Cap on the delay; Retry-After may exceed it."
+        300.0, ge=0, le=86_400, description="Maximum delay. A provider's Retry-After may exceed it."
     )
 
 
 class ManualTrigger(_Strict):
-    """Runs start only with ``POST /workflows/{id}/run``."""
+    """A trigger that starts runs only with ``POST /workflows/{id}/run``."""
 
     type: Literal["manual"]
 
 
 class EventTrigger(_Strict):
-    """Runs also start with ``POST /triggers/event`` for this provider and event type."""
+    """A trigger that also starts runs with ``POST /triggers/event``.
+
+    Only events of this provider and event type start a run.
+    """
 
     type: Literal["event"]
     provider: str = Field(min_length=1, max_length=100, examples=["bamboohr"])
@@ -104,7 +107,10 @@ class EventTrigger(_Strict):
 
 
 def _check_trigger_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Name the trigger types when ``type`` is left out, which pydantic reports without them."""
+    """Reject a trigger without ``type`` with an error that lists the trigger types.
+
+    pydantic's own error for the missing tag does not name them.
+    """
     if isinstance(value, dict) and "type" not in value:
         problem = PydanticCustomError(
             "missing", "Field required; use {known}", {"known": join_words(TRIGGER_TYPES, "or")}
@@ -121,14 +127,17 @@ Trigger = Annotated[
 
 
 class ValidateStep(_Strict):
-    """Check a value against an expected schema with mapkit; the output is the checked data."""
+    """A step that checks a value against an expected schema with mapkit.
+
+    Its output is the checked data.
+    """
 
     id: Id
     type: Literal["validate"]
     expected_schema: dict[str, Any] = Field(description="A mapkit compact schema or JSON Schema.")
     coerce: StrictBool = Field(False, description="Accept values that convert to canonical form.")
     source: str | None = Field(
-        None, description="Path of the value to check; the whole payload when left out."
+        None, description="Path of the value to check. Left out, the whole payload is checked."
     )
 
     @field_validator("expected_schema")

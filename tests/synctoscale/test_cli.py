@@ -67,8 +67,8 @@ def test_revoke_unknown_token_is_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "No token with id" in capsys.readouterr().err
 
 
-def test_serve_bootstraps_once_and_answers(tmp_path: Path) -> None:
-    """Start ``synctoscale serve`` twice on one data dir; only the first start prints a token."""
+def test_serve_bootstraps_once_and_responds(tmp_path: Path) -> None:
+    """Start ``synctoscale serve`` twice on one data dir. Only the first start prints a token."""
     first_output, token = _serve_once(tmp_path)
     key_file = tmp_path / "encryption-keys"
     first_keys = key_file.read_text()
@@ -125,7 +125,7 @@ def test_serve_stops_cleanly_on_interrupt(tmp_path: Path) -> None:
 
 
 def test_serve_keeps_data_dir_private(tmp_path: Path) -> None:
-    """The data dir holds run payloads and encrypted credentials, so only its owner reads it."""
+    """The data dir contains run payloads and encrypted credentials, so only its owner reads it."""
     data_dir = tmp_path / "data"
 
     _serve_once(data_dir)
@@ -133,7 +133,7 @@ def test_serve_keeps_data_dir_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
 
 
-def test_serve_on_taken_port_is_one_line_error(tmp_path: Path) -> None:
+def test_serve_taken_port_one_line(tmp_path: Path) -> None:
     """A port another process listens on stops ``serve`` with a message, not a traceback."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -157,7 +157,7 @@ def test_serve_on_taken_port_is_one_line_error(tmp_path: Path) -> None:
     assert not (tmp_path / "default-token").exists()
 
 
-def test_serve_with_bad_workflow_file_is_one_line(tmp_path: Path) -> None:
+def test_serve_bad_workflow_file_one_line(tmp_path: Path) -> None:
     """A bad file in the workflows folder stops serve with its name, not a traceback."""
     workflows = tmp_path / "workflows"
     workflows.mkdir()

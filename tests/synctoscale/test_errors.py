@@ -148,7 +148,7 @@ def test_body_over_limit_is_413(live_server: LiveServer) -> None:
     assert str(limit) in error["message"]
 
 
-def test_unknown_path_is_404_in_error_shape(live_server: LiveServer) -> None:
+def test_unknown_path_404_error_shape(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.get("/no/such/thing")
 
@@ -156,7 +156,7 @@ def test_unknown_path_is_404_in_error_shape(live_server: LiveServer) -> None:
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_wrong_method_is_405_in_error_shape(live_server: LiveServer) -> None:
+def test_wrong_method_405_error_shape(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.get("/mapping/validate")
 
@@ -182,7 +182,7 @@ def test_chunked_body_over_limit_is_413(live_server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
-def test_body_not_sent_as_json_is_415(live_server: LiveServer, content_type: str | None) -> None:
+def test_non_json_body_is_415(live_server: LiveServer, content_type: str | None) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     body = b'{"payload": {}, "expected_schema": {}}'
 
@@ -203,7 +203,7 @@ def test_missing_body_is_422_not_415(live_server: LiveServer) -> None:
     assert response.json()["error"]["details"][0]["problem"] == "Field required"
 
 
-def test_union_member_names_stay_out_of_fields(live_server: LiveServer) -> None:
+def test_union_members_not_in_fields(live_server: LiveServer) -> None:
     body = {"source_fields": ["fname"], "target_fields": ["first_name"], "samples": 7}
 
     with live_server.client() as client:
@@ -222,10 +222,10 @@ def test_value_error_prefix_is_dropped(live_server: LiveServer) -> None:
     assert response.status_code == 422
     message = response.json()["error"]["message"]
     assert "Value error" not in message
-    assert "'message' is required" in message
+    assert "'message' is missing" in message
 
 
-def test_bad_token_with_huge_body_is_401(live_server: LiveServer) -> None:
+def test_huge_body_bad_token_401(live_server: LiveServer) -> None:
     body = b"x" * (live_server.settings.max_body_bytes * 3)
 
     response = httpx.post(

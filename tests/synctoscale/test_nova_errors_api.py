@@ -14,7 +14,7 @@ from tests.synctoscale.conftest import LiveServer
 from tests.synctoscale.connections import create_connection
 
 PATH = "/nova/v1/errors/classify"
-SEED_ERROR = {
+EXAMPLE_ERROR = {
     "message": "User lacks write access to directory",
     "error_code": "invalid_permission",
     "provider": "google_directory",
@@ -22,9 +22,9 @@ SEED_ERROR = {
 }
 
 
-def test_seed_error_is_classified(live_server: LiveServer) -> None:
+def test_single_error_is_classified(live_server: LiveServer) -> None:
     with live_server.client() as client:
-        response = client.post(PATH, json=SEED_ERROR)
+        response = client.post(PATH, json=EXAMPLE_ERROR)
 
     assert response.status_code == 200
     body = response.json()
@@ -46,7 +46,7 @@ def test_message_only_is_accepted(live_server: LiveServer) -> None:
 
 def test_batch_returns_one_result_per_error(live_server: LiveServer) -> None:
     errors = [
-        SEED_ERROR,
+        EXAMPLE_ERROR,
         {
             "message": "The request has been ratelimited. Retry-After: 30",
             "provider": "slack",
@@ -174,7 +174,7 @@ def test_invalid_json_is_400(live_server: LiveServer) -> None:
 
 
 def test_request_without_token_is_401(live_server: LiveServer) -> None:
-    response = httpx.post(f"{live_server.base_url}{PATH}", json=SEED_ERROR, timeout=30.0)
+    response = httpx.post(f"{live_server.base_url}{PATH}", json=EXAMPLE_ERROR, timeout=30.0)
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
@@ -187,7 +187,7 @@ def test_missing_model_is_503_without_path(
     monkeypatch.setattr(nova.errors.classifier, "_default", None)
 
     with live_server.client() as client:
-        response = client.post(PATH, json=SEED_ERROR)
+        response = client.post(PATH, json=EXAMPLE_ERROR)
 
     assert response.status_code == 503
     error = response.json()["error"]

@@ -14,7 +14,7 @@ from synctoscale.store.projects import create_project, create_token
 from tests.synctoscale.conftest import LiveServer, running_sandbox, serve
 from tests.synctoscale.connections import create_connection
 
-SEED_REQUEST = {
+BASE_REQUEST = {
     "provider": "hubspot",
     "action": "create_contact",
     "payload": {"email": "new@example.com", "first_name": "Jordan", "last_name": "Lee"},
@@ -26,10 +26,10 @@ def _run(server: LiveServer, body: dict[str, Any], **headers: str) -> Any:
         return client.post("/actions/run", json=body, headers=headers)
 
 
-def test_seed_action_run(sandbox_server_any_db: LiveServer) -> None:
+def test_action_run_creates_contact(sandbox_server_any_db: LiveServer) -> None:
     with sandbox_server_any_db.client() as client:
         connection = create_connection(client, "hubspot")
-        response = client.post("/actions/run", json=SEED_REQUEST)
+        response = client.post("/actions/run", json=BASE_REQUEST)
 
     body = response.json()
     assert response.status_code == 200
@@ -66,8 +66,8 @@ def test_explicit_connection_among_several(sandbox_server: LiveServer) -> None:
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
         chosen = create_connection(client, "hubspot")
-        ambiguous = client.post("/actions/run", json=SEED_REQUEST)
-        response = client.post("/actions/run", json={**SEED_REQUEST, "connection_id": chosen["id"]})
+        ambiguous = client.post("/actions/run", json=BASE_REQUEST)
+        response = client.post("/actions/run", json={**BASE_REQUEST, "connection_id": chosen["id"]})
 
     assert ambiguous.status_code == 422
     assert ambiguous.json()["error"]["code"] == "connection_ambiguous"
@@ -106,7 +106,7 @@ def test_connection_choice_errors(
                 ids[kind] = client.post("/connections", json=pending).json()["id"]
             else:
                 ids[kind] = create_connection(client, kind)["id"]
-        body = {**SEED_REQUEST, **{key: ids.get(value, value) for key, value in extra.items()}}
+        body = {**BASE_REQUEST, **{key: ids.get(value, value) for key, value in extra.items()}}
         response = client.post("/actions/run", json=body)
 
     error = response.json()["error"]
@@ -127,9 +127,9 @@ def test_other_projects_connection_is_404(sandbox_server: LiveServer, provider: 
 
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
-        foreign = client.post("/actions/run", json={**SEED_REQUEST, "connection_id": foreign_id})
+        foreign = client.post("/actions/run", json={**BASE_REQUEST, "connection_id": foreign_id})
         missing_id = "conn_0000000000000000"
-        missing = client.post("/actions/run", json={**SEED_REQUEST, "connection_id": missing_id})
+        missing = client.post("/actions/run", json={**BASE_REQUEST, "connection_id": missing_id})
 
     error = foreign.json()["error"]
     assert foreign.status_code == 404
@@ -143,16 +143,16 @@ def test_other_projects_connection_is_404(sandbox_server: LiveServer, provider: 
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({**SEED_REQUEST, "provider": "hubspott"}, "provider"),
-        ({**SEED_REQUEST, "action": "delete_contact"}, "action"),
-        ({**SEED_REQUEST, "payload": ["a"]}, "payload"),
+        ({**BASE_REQUEST, "provider": "hubspott"}, "provider"),
+        ({**BASE_REQUEST, "action": "delete_contact"}, "action"),
+        ({**BASE_REQUEST, "payload": ["a"]}, "payload"),
         ({"provider": "hubspot", "action": "create_contact"}, "payload"),
-        ({**SEED_REQUEST, "timeout_seconds": 0}, "timeout_seconds"),
-        ({**SEED_REQUEST, "timeout_seconds": 600}, "timeout_seconds"),
-        ({**SEED_REQUEST, "mapping": {"email": None}}, "mapping"),
-        ({**SEED_REQUEST, "mapping": {"email": "a..b"}}, "mapping"),
-        ({**SEED_REQUEST, "mapping": {"email": "steps.x.output.email"}}, "mapping.email"),
-        ({**SEED_REQUEST, "run_later": True}, "run_later"),
+        ({**BASE_REQUEST, "timeout_seconds": 0}, "timeout_seconds"),
+        ({**BASE_REQUEST, "timeout_seconds": 600}, "timeout_seconds"),
+        ({**BASE_REQUEST, "mapping": {"email": None}}, "mapping"),
+        ({**BASE_REQUEST, "mapping": {"email": "a..b"}}, "mapping"),
+        ({**BASE_REQUEST, "mapping": {"email": "steps.x.output.email"}}, "mapping.email"),
+        ({**BASE_REQUEST, "run_later": True}, "run_later"),
     ],
 )
 def test_bad_request_is_422_naming_field(
@@ -169,7 +169,7 @@ def test_bad_request_is_422_naming_field(
 
 
 def test_missing_source_path_is_422(sandbox_server: LiveServer) -> None:
-    body = {**SEED_REQUEST, "mapping": {"email": "work_email"}}
+    body = {**BASE_REQUEST, "mapping": {"email": "work_email"}}
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
         response = client.post("/actions/run", json=body)
@@ -245,8 +245,8 @@ def test_provider_failures_map_to_status(
 def test_duplicate_contact_is_409(sandbox_server: LiveServer) -> None:
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
-        first = client.post("/actions/run", json=SEED_REQUEST).json()
-        response = client.post("/actions/run", json=SEED_REQUEST)
+        first = client.post("/actions/run", json=BASE_REQUEST).json()
+        response = client.post("/actions/run", json=BASE_REQUEST)
 
     error = response.json()["error"]
     assert response.status_code == 409
@@ -258,7 +258,7 @@ def test_duplicate_contact_is_409(sandbox_server: LiveServer) -> None:
 
 
 def test_rate_limit_sends_retry_after(sandbox_server: LiveServer) -> None:
-    body = {**SEED_REQUEST, "payload": {"email": "a@ratelimited.example.com"}}
+    body = {**BASE_REQUEST, "payload": {"email": "a@ratelimited.example.com"}}
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
         response = client.post("/actions/run", json=body)
@@ -269,7 +269,7 @@ def test_rate_limit_sends_retry_after(sandbox_server: LiveServer) -> None:
 
 
 def test_slow_provider_is_504(settings: Any) -> None:
-    body = {**SEED_REQUEST, "payload": {"email": "a@slow.example.com"}, "timeout_seconds": 0.3}
+    body = {**BASE_REQUEST, "payload": {"email": "a@slow.example.com"}, "timeout_seconds": 0.3}
     with running_sandbox(SandboxConfig(slow_seconds=5.0)) as sandbox:
         for server in serve(replace(settings, provider_base_urls=sandbox.urls)):
             with server.client() as client:
@@ -285,8 +285,8 @@ def test_idempotent_replay_creates_once(sandbox_server: LiveServer) -> None:
     headers = {"Idempotency-Key": "create-jordan-1"}
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
-        first = client.post("/actions/run", json=SEED_REQUEST, headers=headers)
-        second = client.post("/actions/run", json=SEED_REQUEST, headers=headers)
+        first = client.post("/actions/run", json=BASE_REQUEST, headers=headers)
+        second = client.post("/actions/run", json=BASE_REQUEST, headers=headers)
         search = client.post(
             "/actions/run",
             json={
@@ -321,8 +321,8 @@ def test_failure_carries_nova_classification(
     monkeypatch.setattr(nova, "classify_error", classify_error, raising=False)
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
-        client.post("/actions/run", json=SEED_REQUEST)
-        response = client.post("/actions/run", json=SEED_REQUEST)
+        client.post("/actions/run", json=BASE_REQUEST)
+        response = client.post("/actions/run", json=BASE_REQUEST)
 
     details = response.json()["error"]["details"]
     assert details["category"] == "duplicate_record"
@@ -338,7 +338,7 @@ def test_failure_without_classifier(
 ) -> None:
     monkeypatch.setitem(classify._state, "available", True)
     monkeypatch.delattr(nova, "classify_error", raising=False)
-    body = {**SEED_REQUEST, "payload": {"email": "a@outage.example.com"}}
+    body = {**BASE_REQUEST, "payload": {"email": "a@outage.example.com"}}
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
         response = client.post("/actions/run", json=body)
@@ -354,7 +354,7 @@ def test_failure_classified_by_nova(
     monkeypatch.setitem(classify._state, "available", True)
     with sandbox_server.client() as client:
         create_connection(client, "hubspot", credentials={"access_token": "pat-readonly"})
-        response = client.post("/actions/run", json=SEED_REQUEST)
+        response = client.post("/actions/run", json=BASE_REQUEST)
 
     details = response.json()["error"]["details"]
     assert details["category"] == "insufficient_permissions"
@@ -365,7 +365,7 @@ def test_invalid_email_fix_names_email(
     sandbox_server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(classify._state, "available", True)
-    body = {**SEED_REQUEST, "payload": {"email": "jordan.example.com", "first_name": "Jordan"}}
+    body = {**BASE_REQUEST, "payload": {"email": "jordan.example.com", "first_name": "Jordan"}}
     with sandbox_server.client() as client:
         create_connection(client, "hubspot")
         response = client.post("/actions/run", json=body)

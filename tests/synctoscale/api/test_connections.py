@@ -14,12 +14,12 @@ from tests.synctoscale.conftest import LiveServer, Sandbox, serve
 from tests.synctoscale.connections import CONNECTIONS, SLACK_TOKEN, create_connection
 from tests.synctoscale.workflows import create_workflow
 
-SEED_REQUEST = {"provider": "slack", "auth_type": "oauth", "scopes": ["chat:write", "users:read"]}
+BASE_REQUEST = {"provider": "slack", "auth_type": "oauth", "scopes": ["chat:write", "users:read"]}
 
 
-def test_seed_create_connection(sandbox_server_any_db: LiveServer) -> None:
+def test_create_connection_then_read(sandbox_server_any_db: LiveServer) -> None:
     with sandbox_server_any_db.client() as client:
-        response = client.post("/connections", json=SEED_REQUEST)
+        response = client.post("/connections", json=BASE_REQUEST)
         fetched = client.get(f"/connections/{response.json()['id']}")
 
     assert response.status_code == 201
@@ -102,7 +102,7 @@ def test_unreachable_provider_status(settings: Any, sandbox: Sandbox) -> None:
 
 def test_pending_connection_validate_is_409(sandbox_server: LiveServer) -> None:
     with sandbox_server.client() as client:
-        created = client.post("/connections", json=SEED_REQUEST).json()
+        created = client.post("/connections", json=BASE_REQUEST).json()
         response = client.post(f"/connections/{created['id']}/validate")
 
     assert response.status_code == 409
@@ -112,7 +112,7 @@ def test_pending_connection_validate_is_409(sandbox_server: LiveServer) -> None:
 
 def test_put_credentials_then_validate(sandbox_server: LiveServer) -> None:
     with sandbox_server.client() as client:
-        created = client.post("/connections", json=SEED_REQUEST).json()
+        created = client.post("/connections", json=BASE_REQUEST).json()
         stored = client.put(
             f"/connections/{created['id']}/credentials",
             json={"credentials": {"access_token": SLACK_TOKEN}},
@@ -133,18 +133,18 @@ def test_put_credentials_then_validate(sandbox_server: LiveServer) -> None:
 @pytest.mark.parametrize(
     ("body", "field", "code"),
     [
-        ({**SEED_REQUEST, "provider": "slak"}, "provider", "validation_error"),
+        ({**BASE_REQUEST, "provider": "slak"}, "provider", "validation_error"),
         ({"auth_type": "oauth"}, "provider", "validation_error"),
-        ({**SEED_REQUEST, "auth_type": "api_key"}, "auth_type", "validation_error"),
-        ({**SEED_REQUEST, "scopes": ["chat write"]}, "scopes[0]", "validation_error"),
-        ({**SEED_REQUEST, "scopes": "chat:write"}, "scopes", "validation_error"),
-        ({**SEED_REQUEST, "name": "x" * 201}, "name", "validation_error"),
-        ({**SEED_REQUEST, "token": "xoxb-1"}, "token", "validation_error"),
-        ({**SEED_REQUEST, "credentials": "xoxb-1"}, "credentials", "validation_error"),
-        ({**SEED_REQUEST, "credentials": {}}, "credentials.access_token", "invalid_credentials"),
-        ({**SEED_REQUEST, "credentials": {"access_token": ""}}, "credentials.access_token",
+        ({**BASE_REQUEST, "auth_type": "api_key"}, "auth_type", "validation_error"),
+        ({**BASE_REQUEST, "scopes": ["chat write"]}, "scopes[0]", "validation_error"),
+        ({**BASE_REQUEST, "scopes": "chat:write"}, "scopes", "validation_error"),
+        ({**BASE_REQUEST, "name": "x" * 201}, "name", "validation_error"),
+        ({**BASE_REQUEST, "token": "xoxb-1"}, "token", "validation_error"),
+        ({**BASE_REQUEST, "credentials": "xoxb-1"}, "credentials", "validation_error"),
+        ({**BASE_REQUEST, "credentials": {}}, "credentials.access_token", "invalid_credentials"),
+        ({**BASE_REQUEST, "credentials": {"access_token": ""}}, "credentials.access_token",
          "invalid_credentials"),
-        ({**SEED_REQUEST, "credentials": {"access_token": "x", "pass": "y"}},
+        ({**BASE_REQUEST, "credentials": {"access_token": "x", "pass": "y"}},
          "credentials.pass", "invalid_credentials"),
         ({**CONNECTIONS["bamboohr"], "credentials": {"api_key": "k"}}, "credentials.subdomain",
          "invalid_credentials"),

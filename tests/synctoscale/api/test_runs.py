@@ -1,4 +1,4 @@
-"""Runs through a real server: the seed's run request, run detail, list, retry and cancel."""
+"""Runs through a real server: run requests, run detail, list, retry and cancel."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.synctoscale.conftest import LiveServer
 from tests.synctoscale.connections import create_connection
 from tests.synctoscale.workflows import create_workflow, echo_workflow, start_run, wait_for_run
 
-SEED_PAYLOAD = {"employee_id": "12345", "email": "test@example.com"}
+EXAMPLE_PAYLOAD = {"employee_id": "12345", "email": "test@example.com"}
 
 TWO_STEPS = {
     "id": "copy_email",
@@ -33,10 +33,10 @@ TWO_STEPS = {
 }
 
 
-def test_run_request_returns_seed_shape(live_server_any_db: LiveServer) -> None:
+def test_run_request_returns_queued_run(live_server_any_db: LiveServer) -> None:
     with live_server_any_db.client() as client:
         create_workflow(client, echo_workflow("sync_to_hr"))
-        response = client.post("/workflows/sync_to_hr/run", json={"payload": SEED_PAYLOAD})
+        response = client.post("/workflows/sync_to_hr/run", json={"payload": EXAMPLE_PAYLOAD})
 
     assert response.status_code == 202
     body = response.json()
@@ -49,11 +49,11 @@ def test_run_request_returns_seed_shape(live_server_any_db: LiveServer) -> None:
 def test_run_passes_outputs_between_steps(live_server_any_db: LiveServer) -> None:
     with live_server_any_db.client() as client:
         create_workflow(client, TWO_STEPS)
-        run = wait_for_run(client, start_run(client, "copy_email", SEED_PAYLOAD))
+        run = wait_for_run(client, start_run(client, "copy_email", EXAMPLE_PAYLOAD))
 
     assert run["status"] == "succeeded"
     first, second = run["steps"]
-    assert first["output"] == SEED_PAYLOAD
+    assert first["output"] == EXAMPLE_PAYLOAD
     assert second["output"] == {
         "contact_email": "test@example.com",
         "id": "12345",
@@ -63,7 +63,7 @@ def test_run_passes_outputs_between_steps(live_server_any_db: LiveServer) -> Non
     assert second["attempts"] == 1
     assert second["duration_ms"] >= 0
     assert second["started_at"] <= second["finished_at"]
-    assert run["payload"] == SEED_PAYLOAD
+    assert run["payload"] == EXAMPLE_PAYLOAD
     assert run["error"] is None
     assert run["attempt"] == 1
 
@@ -161,7 +161,7 @@ def test_retry_of_succeeded_run_is_409(live_server: LiveServer) -> None:
     assert "succeeded" in response.json()["error"]["message"]
 
 
-def test_retry_failed_run_resumes_at_failed_step(live_server: LiveServer) -> None:
+def test_retry_resumes_at_failed_step(live_server: LiveServer) -> None:
     definition = {
         "id": "two",
         "steps": [
@@ -215,7 +215,7 @@ def test_cancel_running_run_stops_it(live_server: LiveServer) -> None:
 
 
 def test_cancel_finishes_unfinished_steps(sandbox_server_any_db: LiveServer) -> None:
-    """Cancel while a slow HubSpot call runs: that step and the next end as cancelled."""
+    """Cancel while a slow HubSpot call runs. That step and the next end as cancelled."""
     with sandbox_server_any_db.client() as client:
         connection = create_connection(client, "hubspot")
         create_workflow(client, _slow_contact_workflow(connection["id"]))
@@ -240,7 +240,7 @@ def test_cancel_finishes_unfinished_steps(sandbox_server_any_db: LiveServer) -> 
     assert steps["notify"]["attempts"] == 0
     assert steps["notify"]["started_at"] is None
     assert steps["notify"]["finished_at"] == run["finished_at"]
-    # The HubSpot call returned after the cancel; its result was discarded.
+    # The HubSpot call returned after the cancel, so its result was discarded.
     assert final["status"] == "cancelled"
     assert final["steps"] == run["steps"]
 
