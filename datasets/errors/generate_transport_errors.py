@@ -227,7 +227,8 @@ def scenarios(workdir: Path) -> Iterator[tuple[str, str, Callable[[str], Outcome
     yield "read_timeout", "timeout", with_server(silent)
     yield "disconnect", "network_error", with_server(close_without_response)
     yield "reset", "network_error", with_server(reset_connection)
-    yield "bad_status_line", "network_error", with_server(garbage_status_line)
+    # Rule malformed_response_is_unknown: a reply arrived, but no status can be read from it.
+    yield "bad_status_line", "unknown", with_server(garbage_status_line)
     yield "truncated_body", "network_error", with_server(truncated_body)
     yield "connect_timeout", "timeout", with_server(silent, scheme="https")
     yield (

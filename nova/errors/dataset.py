@@ -20,6 +20,13 @@ _FIELDS = ("id", "provider", "http_status", "error_code", "message", "category",
 # Providers that share one API family and its wording form one group, so a grouped split
 # never tests on Google Directory after training on Google's other APIs.
 _FAMILY_PREFIXES = ("google", "microsoft")
+# Products that share a family's wording under another name, and forks that share server code.
+_FAMILY_ALIASES = {
+    "firebase": "google",
+    "azure_blob_storage": "microsoft",
+    "cloudant": "couchdb",
+    "owncloud": "nextcloud",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ def provider_group(example: ErrorExample) -> str:
     """
     if example.id.startswith("transport-"):
         return "httpx-transport"
+    if example.provider in _FAMILY_ALIASES:
+        return _FAMILY_ALIASES[example.provider]
     for prefix in _FAMILY_PREFIXES:
         if example.provider.startswith(prefix):
             return prefix

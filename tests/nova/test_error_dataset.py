@@ -114,7 +114,8 @@ def test_relabels_log_matches_data(examples: list[ErrorExample]) -> None:
     assert entries
     assert len({entry["id"] for entry in entries}) == len(entries)
     for entry in entries:
-        assert set(entry) == {"id", "old", "new", "rule"}, entry
+        assert set(entry) == {"id", "old", "new", "rule", "by"}, entry
+        assert entry["by"] in {"audit", "adjudication"}, entry
         assert entry["id"] in by_id, entry
         assert by_id[str(entry["id"])].category == entry["new"], entry
         assert entry["old"] != entry["new"], entry
@@ -122,12 +123,16 @@ def test_relabels_log_matches_data(examples: list[ErrorExample]) -> None:
         assert entry["rule"] in rules, entry
 
 
-def test_relabels_touch_no_frozen_row(examples: list[ErrorExample]) -> None:
+def test_frozen_rows_change_only_by_blind_adjudication(examples: list[ErrorExample]) -> None:
     _, frozen = split_examples(examples, load_split())
     frozen_ids = {example.id for example in frozen}
 
-    relabelled = {str(entry["id"]) for entry in _rows(DATASET_DIR / "relabels.jsonl")}
-    assert relabelled.isdisjoint(frozen_ids)
+    audited = {
+        str(entry["id"])
+        for entry in _rows(DATASET_DIR / "relabels.jsonl")
+        if entry["by"] != "adjudication"
+    }
+    assert audited.isdisjoint(frozen_ids)
 
 
 @pytest.mark.parametrize("family", sorted(CUE_FAMILIES))
@@ -149,3 +154,29 @@ def test_taxonomy_rules_have_unique_ids() -> None:
 
     assert len(ids) == len(set(ids))
     assert set(ids) == set(disambiguation_rules())
+
+
+@pytest.mark.parametrize(
+    ("provider", "group"),
+    [
+        ("google_drive", "google"),
+        ("firebase", "google"),
+        ("microsoft_entra", "microsoft"),
+        ("azure_blob_storage", "microsoft"),
+        ("cloudant", "couchdb"),
+        ("owncloud", "nextcloud"),
+        ("stripe", "stripe"),
+    ],
+)
+def test_provider_group_keeps_shared_wording_together(provider: str, group: str) -> None:
+    example = ErrorExample(
+        id=f"{provider}-1",
+        provider=provider,
+        http_status=None,
+        error_code=None,
+        message="Not found.",
+        category="not_found",
+        provenance="written for this test",
+    )
+
+    assert provider_group(example) == group
