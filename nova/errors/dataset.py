@@ -9,7 +9,14 @@ from typing import Any
 
 from nova.errors.taxonomy import CATEGORIES
 
-__all__ = ["NOT_EXAMPLES", "ErrorExample", "default_dataset_dir", "load_examples", "provider_group"]
+__all__ = [
+    "NOT_EXAMPLES",
+    "ErrorExample",
+    "default_dataset_dir",
+    "first_labels",
+    "load_examples",
+    "provider_group",
+]
 
 # JSON Lines files in the dataset folder whose rows are not labelled errors: the log of
 # label changes (id, old, new, rule).
@@ -109,3 +116,16 @@ def load_examples(directory: Path | None = None) -> list[ErrorExample]:
             raise ValueError(f"duplicate example id {example.id!r} in {directory}")
         seen.add(example.id)
     return examples
+
+
+def first_labels(examples: list[ErrorExample], directory: Path | None = None) -> list[str]:
+    """Return each example's category as the first labeller gave it, before adjudication.
+
+    ``relabels.jsonl`` logs every label that the blind second labelling changed (``"by":
+    "adjudication"``); scoring against both label sets shows how much the labels move a figure.
+    """
+    directory = directory or default_dataset_dir()
+    log = directory / "relabels.jsonl"
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+    before = {entry["id"]: entry["old"] for entry in entries if entry.get("by") == "adjudication"}
+    return [before.get(example.id, example.category) for example in examples]

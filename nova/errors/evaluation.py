@@ -24,6 +24,7 @@ __all__ = [
     "expected_calibration_error",
     "grouped_predictions",
     "held_out_predictions",
+    "macro_f1_interval",
     "score",
 ]
 
@@ -136,6 +137,38 @@ def choose_threshold(predictions: GroupedPredictions, *, minimum_per_bin: int = 
         if in_bin.sum() >= minimum_per_bin and correct[in_bin].mean() < 0.5:
             threshold = float(round(low + 0.1, 1))
     return threshold
+
+
+def macro_f1_interval(
+    predictions: GroupedPredictions,
+    threshold: float,
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Return a 95% interval for macro-F1 by resampling provider groups with replacement.
+
+    Errors from one provider resemble each other, so whole groups are drawn, not rows. Each
+    draw is scored over the categories it contains. The interval shows how much the figure
+    would move with another draw of providers.
+    """
+    predicted = np.array(apply_threshold(predictions.predicted, predictions.confidence, threshold))
+    labels = np.array(predictions.labels)
+    groups = np.array(predictions.groups)
+    rows_of = [np.flatnonzero(groups == group) for group in np.unique(groups)]
+    generator = np.random.default_rng(seed)
+
+    values = []
+    for _ in range(resamples):
+        drawn = generator.integers(0, len(rows_of), size=len(rows_of))
+        rows = np.concatenate([rows_of[index] for index in drawn])
+        present = sorted(set(labels[rows]))
+        value = f1_score(
+            labels[rows], predicted[rows], labels=present, average="macro", zero_division=0
+        )
+        values.append(value)
+    low, high = np.percentile(values, [2.5, 97.5])
+    return round(float(low), 4), round(float(high), 4)
 
 
 def expected_calibration_error(predictions: GroupedPredictions, bins: int = 10) -> float:

@@ -23,12 +23,14 @@ from typing import Any
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import Pipeline
 
-from nova.errors.dataset import ErrorExample, load_examples, provider_group
+from nova.errors.dataset import ErrorExample, first_labels, load_examples, provider_group
 from nova.errors.evaluation import (
+    GroupedPredictions,
     apply_threshold,
     choose_threshold,
     grouped_predictions,
     held_out_predictions,
+    macro_f1_interval,
     score,
 )
 from nova.errors.pipeline import (
@@ -91,9 +93,19 @@ def _dataset_summary(
     }
 
 
-def _headline(evaluation: dict[str, Any]) -> dict[str, Any]:
+def _headline(predictions: GroupedPredictions) -> dict[str, Any]:
+    """Return accuracy and macro-F1 without the ``unknown`` threshold and a grouped interval."""
     headline = ("accuracy", "macro_f1", "macro_f1_present_categories")
-    return {key: value for key, value in evaluation.items() if key in headline}
+    figures = {key: value for key, value in score(predictions, 0.0).items() if key in headline}
+    figures["macro_f1_present_categories_interval_95"] = list(macro_f1_interval(predictions, 0.0))
+    return figures
+
+
+def _first_labels_headline(
+    predictions: GroupedPredictions, examples: list[ErrorExample]
+) -> dict[str, Any]:
+    """Return the _headline figures against the labels from before the blind adjudication."""
+    return _headline(dataclasses.replace(predictions, labels=first_labels(examples)))
 
 
 def train_and_save(models_dir: Path | None = None, *, quick: bool = False) -> dict[str, Any]:
@@ -143,10 +155,12 @@ def train_and_save(models_dir: Path | None = None, *, quick: bool = False) -> di
         "unknown_threshold": threshold,
         "dataset": _dataset_summary(examples, development, frozen),
         "grouped_cv": evaluation,
-        "grouped_cv_without_threshold": _headline(score(predictions, 0.0)),
+        "grouped_cv_without_threshold": _headline(predictions),
+        "grouped_cv_first_labels": _first_labels_headline(predictions, development),
         # One score of the model trained on all development groups, on groups it never saw.
         "frozen_test": score(frozen_predictions, threshold),
-        "frozen_test_without_threshold": _headline(score(frozen_predictions, 0.0)),
+        "frozen_test_without_threshold": _headline(frozen_predictions),
+        "frozen_test_first_labels": _first_labels_headline(frozen_predictions, frozen),
         # Figures on the training data itself: not an estimate of quality, but a check that
         # a loaded model is this model and still sees the committed data the same way.
         "training_set": training_fit(pipeline, development, threshold),
