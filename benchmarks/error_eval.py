@@ -1,12 +1,12 @@
 """Compare Nova's error classifier with baselines under one provider-grouped split.
 
 Approaches: keyword rules (nova.errors.cues.keyword_category), TF-IDF word n-grams of the
-raw message with logistic regression, the full model without its keyword cues, and the full
-model (nova.errors.pipeline). Each is scored twice: by cross-validation grouped by provider
-over the development groups, and once on the frozen test groups of
-``datasets/errors/splits.json`` after fitting on all development rows. Then the committed
-model's latency is measured beside scikit-learn's own ``predict_proba`` on the same pipeline:
-one message per call, and batches of 1000.
+raw message with logistic regression, the full model without its keyword cues, the full
+model without its word vectors, and the full model (nova.errors.pipeline). Each is scored
+twice: by cross-validation grouped by provider over the development groups, and once on the
+frozen test groups of ``datasets/errors/splits.json`` after fitting on all development rows.
+Then the committed model's latency is measured beside scikit-learn's own ``predict_proba``
+on the same pipeline: one message per call, and batches of 1000.
 
 Run from the repository root: ``python benchmarks/error_eval.py [--quick] [--jobs N]``.
 """
@@ -165,6 +165,10 @@ def main() -> None:
     approaches: list[tuple[str, Callable[[], Pipeline]]] = [
         ("TF-IDF + logistic regression", tfidf_logistic_regression),
         ("Nova model without cues", lambda: build_pipeline(settings.replace(cue_weight=0.0))),
+        (
+            "Nova model without word vectors",
+            lambda: build_pipeline(settings.replace(word_vector_weight=0.0)),
+        ),
         ("Nova full model", lambda: build_pipeline(settings)),
     ]
     rows = [("keyword rules", evaluate_keywords(development), evaluate_keywords(frozen))]

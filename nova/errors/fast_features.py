@@ -20,6 +20,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
+from nova.errors.word_vectors import MeanWordVectors
+
 __all__ = ["CompiledFeatures"]
 
 
@@ -59,6 +61,23 @@ class _Block:
         return [self.offset + index for index in indices], [self.weight * v for v in values]
 
 
+@dataclass(frozen=True)
+class _VectorBlock:
+    """The fitted mean-word-vector block: a dense row of fixed width."""
+
+    column: int
+    transformer: MeanWordVectors
+    weight: float
+    offset: int
+
+    def row(self, document: str) -> tuple[list[int], list[float]]:
+        """Return the column indices and values of this block for one document."""
+        vector = self.transformer.row(document)
+        nonzero = np.flatnonzero(vector)
+        indices = [self.offset + int(index) for index in nonzero]
+        return indices, [self.weight * float(vector[index]) for index in nonzero]
+
+
 def _compile_block(
     name: str, vectorizer: TfidfVectorizer, column: int, weight: float, offset: int
 ) -> _Block:
@@ -87,17 +106,19 @@ class CompiledFeatures:
             prepare.func, **(prepare.kw_args or {})
         )
         weights = features.transformer_weights or {}
-        self.blocks = [
-            _compile_block(
-                name,
-                vectorizer,
-                column,
-                float(weights.get(name, 1.0)),
-                features.output_indices_[name].start,
-            )
-            for name, vectorizer, column in features.transformers_
-            if isinstance(vectorizer, TfidfVectorizer)
-        ]
+        self.blocks: list[_Block | _VectorBlock] = []
+        for name, transformer, column in features.transformers_:
+            weight = float(weights.get(name, 1.0))
+            offset = features.output_indices_[name].start
+            if isinstance(transformer, TfidfVectorizer):
+                self.blocks.append(_compile_block(name, transformer, column, weight, offset))
+            elif isinstance(transformer, MeanWordVectors):
+                self.blocks.append(_VectorBlock(column, transformer, weight, offset))
+            elif transformer != "drop":
+                raise TypeError(
+                    f"feature block {name!r} is a {type(transformer).__name__}, which "
+                    "CompiledFeatures cannot rebuild; add it to nova/errors/fast_features.py"
+                )
         self.n_features = max(
             (indices.stop for indices in features.output_indices_.values()), default=0
         )

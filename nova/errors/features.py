@@ -2,8 +2,9 @@
 
 A record is a mapping with ``message`` and optional ``error_code``, ``provider`` and
 ``http_status``. The columns are the masked message, the error code split into words,
-the HTTP status as class tokens, the provider name, and the keyword cues found in the
-message and code.
+the HTTP status as class tokens, the provider name, the keyword cues found in the
+message and code, and the masked message followed by the code's words, which the word
+vectors read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from nova.errors.masking import mask_message
 
 __all__ = ["COLUMNS", "code_tokens", "prepare_records", "status_tokens"]
 
-COLUMNS = ("message", "error_code", "http_status", "provider", "cues")
+COLUMNS = ("message", "error_code", "http_status", "provider", "cues", "message_and_code")
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _CODE_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
@@ -69,7 +70,7 @@ def prepare_records(
     missing_status: str = "snone",
     code_in_message: bool = False,
 ) -> np.ndarray:
-    """Build the (n, 5) object array of feature columns, in COLUMNS order.
+    """Build the (n, 6) object array of feature columns, in COLUMNS order.
 
     ``missing_status`` is the status token of a record without an HTTP status.
     ``code_in_message`` appends the error code's words to the masked message, so the
@@ -87,6 +88,7 @@ def prepare_records(
                 status_tokens(record.get("http_status"), missing=missing_status),
                 _provider_token(record.get("provider")),
                 cue_tokens(f"{message} {code}"),
+                f"{masked} {code}",
             )
         )
     return np.array(rows, dtype=object).reshape(len(rows), len(COLUMNS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
+import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -14,6 +15,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 from nova.errors.features import COLUMNS, prepare_records
+from nova.errors.word_vectors import MeanWordVectors, load_word_vectors
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -31,6 +33,7 @@ WHITESPACE_SEPARATED = r"\S+"
 class PipelineSettings:
     """Feature and model settings; the defaults are the ones grouped cross-validation chose.
 
+    ``word_vector_weight`` scales the block of mean word vectors (0 leaves it out).
     ``missing_status_token`` is the status token of an error without an HTTP status. The
     empty default adds no feature. In the data a missing status mostly marks client-side
     errors, so a token for it pulled every status-less error towards ``unknown``.
@@ -49,6 +52,7 @@ class PipelineSettings:
     code_in_message: bool = False
     classifier: Literal["logistic", "svm"] = "logistic"
     C: float = 10.0
+    word_vector_weight: float = 2.0
 
     def replace(self, **changes: Any) -> PipelineSettings:
         """Return a copy with ``changes`` applied."""
@@ -65,7 +69,7 @@ def _token_vectorizer(**options: Any) -> TfidfVectorizer:
 
 
 def _features(settings: PipelineSettings) -> ColumnTransformer:
-    message, code, status, provider, cues = range(len(COLUMNS))
+    message, code, status, provider, cues, message_and_code = range(len(COLUMNS))
     transformers: list[tuple[str, Any, int]] = [
         (
             "message_words",
@@ -94,6 +98,12 @@ def _features(settings: PipelineSettings) -> ColumnTransformer:
         transformers.insert(1, ("message_chars", characters, message))
     if settings.use_provider:
         transformers.append(("provider", _token_vectorizer(), provider))
+    if settings.word_vector_weight > 0:
+        vectors = load_word_vectors()
+        # A numpy array of words is saved as one array, where a tuple is saved word by word.
+        words = np.array(vectors.words, dtype=str)
+        block = MeanWordVectors(words, vectors.vectors, settings.word_vector_weight)
+        transformers.append(("word_vectors", block, message_and_code))
     return ColumnTransformer(transformers, sparse_threshold=1.0, transformer_weights=weights)
 
 
@@ -111,7 +121,8 @@ def build_pipeline(settings: PipelineSettings = DEFAULT_SETTINGS) -> Pipeline:
 
     Features: word n-grams and character n-grams within words of the masked message, the
     words of the error code, the HTTP status and its class, the keyword cues of
-    ``cues.json`` and, when ``settings.use_provider``, the provider name.
+    ``cues.json``, the mean word vector of the message and code (``word_vectors.py``) and,
+    when ``settings.use_provider``, the provider name.
     """
     return Pipeline(
         [
@@ -132,13 +143,22 @@ def build_pipeline(settings: PipelineSettings = DEFAULT_SETTINGS) -> Pipeline:
 
 
 def compact_vocabularies(pipeline: Pipeline) -> None:
-    """Store the fitted vocabularies' column numbers as Python ints.
+    """Shrink a fitted pipeline before it is saved, without changing what it computes.
 
     scikit-learn fills ``vocabulary_`` with numpy integers, which skops writes as one file
-    each; plain ints keep the saved model small and load faster.
+    each; plain ints keep the saved model small and load faster. The ColumnTransformer also
+    keeps the unfitted word-vector block beside its fitted clone, so both are pointed at the
+    same arrays, which skops then writes once.
     """
-    for _, vectorizer, _ in pipeline.named_steps["features"].transformers_:
+    features = pipeline.named_steps["features"]
+    for _, vectorizer, _ in features.transformers_:
         if isinstance(vectorizer, TfidfVectorizer):
             vectorizer.vocabulary_ = {
                 term: int(index) for term, index in vectorizer.vocabulary_.items()
             }
+
+    fitted = {name: block for name, block, _ in features.transformers_}
+    for name, block, _ in features.transformers:
+        if isinstance(block, MeanWordVectors) and isinstance(fitted.get(name), MeanWordVectors):
+            block.words = fitted[name].words
+            block.vectors = fitted[name].vectors

@@ -25,7 +25,10 @@ METRICS_FILENAME = "error_classifier.metrics.json"
 # The types of the saved artefact that skops does not trust by default (skops trusts the
 # scikit-learn estimators and numpy types it supports). skops refuses to load a file holding
 # any other untrusted type, so a tampered file cannot run arbitrary code.
-TRUSTED_TYPES = ["nova.errors.features.prepare_records"]
+TRUSTED_TYPES = [
+    "nova.errors.features.prepare_records",
+    "nova.errors.word_vectors.MeanWordVectors",
+]
 
 
 class ModelNotFoundError(FileNotFoundError):
