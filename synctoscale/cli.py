@@ -107,7 +107,11 @@ def _build_parser() -> argparse.ArgumentParser:
     train = _command(nova, "train", "retrain a model from datasets/ and save it", _train_nova)
     train.add_argument("model", choices=["errors", "mapping"])
     train.add_argument("--models-dir", type=Path, help="where to write (default: models/)")
-    train.add_argument("--quick", action="store_true", help="small setting, for smoke tests")
+    train.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller, faster setting for smoke tests: fewer folds (see the model card)",
+    )
     return parser
 
 

@@ -22,11 +22,14 @@ __all__ = ["has_status_page", "missing_permission", "provider_display_name", "sc
 # continues with a capital letter, as in google.auth.exceptions.RefreshError, is a Python path.
 _SCOPE_TOKEN = re.compile(
     r"https://www\.googleapis\.com/auth/[\w.]+"
-    r"|\b[a-z]+:[a-z]+(?:\.[a-z]+)?\b"
+    r"|\b[a-z]+(?::[a-z]+)+(?:\.[a-z]+)?\b"
     r"|\b[a-z]+(?:\.[a-z]+){2,}\b(?!\.\w)"
     r"|\b[A-Z][a-z]+\.(?:Read|ReadWrite|Write|Send|Manage)(?:\.[A-Z][a-z]+)*\b"
 )
 _SCOPE_CONTEXT = re.compile(r"scope|needed|required|permission|grant", re.IGNORECASE)
+# Slack lists the scopes a token already has after the ones it lacks ("needed: chat:write,
+# provided: users:read"). Other providers write "have". Scopes after such a word are granted.
+_GRANTED_MARKER = re.compile(r"\b(?:provided|granted|current|have|has)\b", re.IGNORECASE)
 # "lacks write access to directory", "write permission on contacts" put the access verb before
 # the resource. After "permission to", the next word is the verb: "not allowed to create a
 # ticket", "permission to execute the specified operation".
@@ -109,6 +112,9 @@ def scope_for(provider: str | None, resource: str, access: str) -> str:
 def _explicit_scope(message: str) -> str | None:
     if not _SCOPE_CONTEXT.search(message):
         return None
+    granted = _GRANTED_MARKER.search(message)
+    if granted and _SCOPE_TOKEN.search(message, 0, granted.start()):
+        message = message[: granted.start()]
     scopes = []
     for match in _SCOPE_TOKEN.finditer(message):
         token = match.group(0)

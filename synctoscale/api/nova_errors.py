@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
 import nova
@@ -69,7 +69,7 @@ class ErrorInput(BaseModel):
     )
     error_code: str | None = Field(None, max_length=200, description="The provider's code.")
     provider: str | None = Field(None, max_length=100, description="For example google_directory.")
-    http_status: int | None = Field(None, ge=100, le=599, description="The response status.")
+    http_status: StrictInt | None = Field(None, ge=100, le=599, description="The response status.")
 
 
 class ClassifyRequest(BaseModel):
@@ -80,7 +80,7 @@ class ClassifyRequest(BaseModel):
     message: ErrorMessage | None = None
     error_code: str | None = Field(None, max_length=200)
     provider: str | None = Field(None, max_length=100)
-    http_status: int | None = Field(None, ge=100, le=599)
+    http_status: StrictInt | None = Field(None, ge=100, le=599)
     errors: list[ErrorInput] | None = Field(None, max_length=MAX_BATCH_ERRORS)
     run_id: str | None = Field(
         None, max_length=100, description="Classify the latest error of this run instead."

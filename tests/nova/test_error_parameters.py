@@ -87,12 +87,21 @@ HUBSPOT_INVALID_EMAIL = {
             "crm.objects.contacts.write",
             None,
         ),
+        ("missing_scope: needed chat:write, have users:read", "slack", "chat:write", None),
         (
-            "missing_scope: needed chat:write, have users:read",
+            "missing_scope: needed chat:write:bot, provided users:read",
             "slack",
-            "chat:write, users:read",
+            "chat:write:bot",
             None,
         ),
+        (
+            "The server responded with: {'ok': False, 'error': 'missing_scope', "
+            "'needed': 'chat:write', 'provided': 'users:read,channels:read'}",
+            "slack",
+            "chat:write",
+            None,
+        ),
+        ("The provided token lacks the scope chat:write", "slack", "chat:write", None),
         (
             (
                 "Request had insufficient authentication scopes: "
