@@ -253,8 +253,19 @@ def _not_found(message: str, error_code: str | None) -> dict[str, str | None]:
         return {"resource_type": resource_type, "resource_id": None}
     named = error_code.removesuffix("_not_found") if error_code else ""
     if error_code and error_code.endswith("_not_found") and is_resource_word(named):
-        return {"resource_type": named.replace("_", " "), "resource_id": None}
+        return {"resource_type": _singular(named.replace("_", " ")), "resource_id": None}
     return {"resource_type": None, "resource_id": None}
+
+
+def _singular(noun: str) -> str:
+    """Return a code's plural noun in the singular, for "The user was not found".
+
+    Only the plain -s plural of codes such as Slack's users_not_found is undone. Words that
+    end in ss, us or is (access, status, analysis) stay as they are.
+    """
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and len(noun) > 3:
+        return noun[:-1]
+    return noun
 
 
 def _word_before_not_found(message: str) -> str | None:

@@ -292,3 +292,18 @@ def test_provider_display_name(provider: str | None, expected: str | None) -> No
 
 def test_scope_for_unknown_provider_is_generic() -> None:
     assert scope_for("acme", "Employees", "read") == "employees.read"
+
+
+@pytest.mark.parametrize(
+    ("error_code", "expected"),
+    [
+        ("users_not_found", "user"),
+        ("channel_not_found", "channel"),
+        ("status_not_found", "status"),
+        ("address_not_found", "address"),
+    ],
+)
+def test_not_found_code_names_one_resource(error_code: str, expected: str) -> None:
+    parameters = extract_parameters("not_found", error_code, error_code=error_code)
+
+    assert parameters["resource_type"] == expected
