@@ -16,7 +16,7 @@ from nova.errors import ModelNotFoundError
 from synctoscale.api.dependencies import DatabaseDep
 from synctoscale.api.errors import run_errors
 from synctoscale.auth import Principal, current_principal
-from synctoscale.errors import ApiError
+from synctoscale.errors import ApiError, invalid_request
 from synctoscale.jsonbody import StrictJSONRoute
 from synctoscale.store.db import Database
 
@@ -95,8 +95,6 @@ class ClassifyRequest(BaseModel):
             raise ValueError(
                 "send one error's fields, a batch as 'errors', or a 'run_id', not several"
             )
-        if not any(forms[1:]) and self.message is None:
-            raise ValueError("'message' is missing; send it, a batch as 'errors', or a 'run_id'")
         return self
 
 
@@ -146,6 +144,11 @@ async def classify(
         records = [error.model_dump() for error in request.errors]
         results = await run_in_threadpool(_classify, records)
         return JSONResponse({"results": [result.to_dict() for result in results]})
+
+    if request.message is None:
+        # Checked here, not in the model, so that the error names the field.
+        problem = "is missing: send it, a batch as 'errors', or a 'run_id'"
+        raise invalid_request([{"field": "message", "problem": problem, "type": "missing"}])
 
     record = request.model_dump(exclude={"errors"})
     results = await run_in_threadpool(_classify, [record])

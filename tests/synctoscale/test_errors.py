@@ -217,12 +217,12 @@ def test_union_members_not_in_fields(live_server: LiveServer) -> None:
 
 def test_value_error_prefix_is_dropped(live_server: LiveServer) -> None:
     with live_server.client() as client:
-        response = client.post("/nova/v1/errors/classify", json={"error_code": "x"})
+        response = client.post("/nova/v1/errors/classify", json={"message": "x", "run_id": "r"})
 
     assert response.status_code == 422
     message = response.json()["error"]["message"]
     assert "Value error" not in message
-    assert "'message' is missing" in message
+    assert "or a 'run_id', not several" in message
 
 
 def test_huge_body_bad_token_401(live_server: LiveServer) -> None:

@@ -262,3 +262,14 @@ def test_action_error_code_is_classified(
     assert result["category"] == category
     assert result["confidence"] == 1.0
     assert field in result["recommended_fix"]
+
+
+@pytest.mark.parametrize("body", [{}, {"error_code": "invalid_permission"}, {"message": None}])
+def test_missing_message_names_field(live_server: LiveServer, body: dict[str, object]) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["details"][0]["field"] == "message"
+    assert "a batch as 'errors', or a 'run_id'" in error["message"]
