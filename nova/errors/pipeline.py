@@ -22,7 +22,7 @@ __all__ = [
     "QUICK_SETTINGS",
     "PipelineSettings",
     "build_pipeline",
-    "compact_vocabularies",
+    "compact_for_saving",
 ]
 
 # The prepared code, status, provider and cue columns are already split into words.
@@ -142,7 +142,7 @@ def build_pipeline(settings: PipelineSettings = DEFAULT_SETTINGS) -> Pipeline:
     )
 
 
-def compact_vocabularies(pipeline: Pipeline) -> None:
+def compact_for_saving(pipeline: Pipeline) -> None:
     """Shrink a fitted pipeline before it is saved, without changing what it computes.
 
     scikit-learn fills ``vocabulary_`` with numpy integers, which skops writes as one file

@@ -37,7 +37,7 @@ from nova.errors.pipeline import (
     DEFAULT_SETTINGS,
     QUICK_SETTINGS,
     build_pipeline,
-    compact_vocabularies,
+    compact_for_saving,
 )
 from nova.errors.split import load_split, split_examples
 from nova.errors.storage import METRICS_FILENAME, save_model
@@ -132,7 +132,7 @@ def train_and_save(models_dir: Path | None = None, *, quick: bool = False) -> di
         [example.as_record() for example in development],
         [example.category for example in development],
     )
-    compact_vocabularies(pipeline)
+    compact_for_saving(pipeline)
     frozen_predictions = held_out_predictions(pipeline, frozen)
     artefact = {
         "pipeline": pipeline,

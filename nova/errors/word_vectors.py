@@ -160,6 +160,11 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
 
     def fit(self, texts: Any, labels: Any = None) -> MeanWordVectors:
         """Take the mean vector of the training texts."""
+        if self.vectors is None or np.ndim(self.vectors) != 2:
+            raise ValueError(
+                "MeanWordVectors needs a 2-D array of word vectors, one row per word; "
+                "pass the vectors that load_word_vectors() returns"
+            )
         self.center_ = np.zeros(np.shape(self.vectors)[1])
         rows = [row for text in _column(texts) if (row := self._unit_mean(text)) is not None]
         if rows:
@@ -195,7 +200,8 @@ class MeanWordVectors(TransformerMixin, BaseEstimator):
 
     def transform(self, texts: Any) -> sparse.csr_matrix:
         """Return one row per text. ``texts`` may also be a column of a 2-D object array."""
-        return sparse.csr_matrix(np.array([self.row(text) for text in _column(texts)]))
+        rows = [self.row(text) for text in _column(texts)]
+        return sparse.csr_matrix(np.reshape(rows, (len(rows), len(self.center_))))
 
 
 def _column(texts: Any) -> list[str]:

@@ -123,7 +123,7 @@ def test_relabels_log_matches_data(examples: list[ErrorExample]) -> None:
         assert entry["rule"] in rules, entry
 
 
-def test_frozen_rows_change_only_by_blind_adjudication(examples: list[ErrorExample]) -> None:
+def test_frozen_relabels_only_by_adjudication(examples: list[ErrorExample]) -> None:
     _, frozen = split_examples(examples, load_split())
     frozen_ids = {example.id for example in frozen}
 
@@ -168,7 +168,7 @@ def test_taxonomy_rules_have_unique_ids() -> None:
         ("stripe", "stripe"),
     ],
 )
-def test_provider_group_keeps_shared_wording_together(provider: str, group: str) -> None:
+def test_provider_group_joins_families(provider: str, group: str) -> None:
     example = ErrorExample(
         id=f"{provider}-1",
         provider=provider,

@@ -19,14 +19,14 @@ def _predictions(labels: list[str], predicted: list[str], groups: list[str]) -> 
     return GroupedPredictions(labels, groups, probabilities, folds=len(set(groups)))
 
 
-def test_interval_is_a_point_when_every_prediction_is_right() -> None:
+def test_interval_collapses_when_all_right() -> None:
     labels = ["not_found", "timeout", "conflict", "not_found"]
     predictions = _predictions(labels, labels, ["a", "b", "c", "d"])
 
     assert macro_f1_interval(predictions, 0.0, resamples=200) == (1.0, 1.0)
 
 
-def test_interval_spans_the_spread_between_groups() -> None:
+def test_interval_spans_group_spread() -> None:
     # Group "good" is always right, group "bad" always wrong: a draw of only one of them
     # gives 1.0 or 0.0, so the interval must reach from near 0 to 1.
     labels = ["not_found", "timeout", "not_found", "timeout"]
@@ -39,7 +39,7 @@ def test_interval_spans_the_spread_between_groups() -> None:
     assert high == 1.0
 
 
-def test_interval_repeats_with_the_same_seed() -> None:
+def test_interval_repeats_with_seed() -> None:
     labels = ["not_found", "timeout", "conflict", "not_found", "timeout", "conflict"]
     predicted = ["not_found", "conflict", "conflict", "timeout", "timeout", "conflict"]
     predictions = _predictions(labels, predicted, ["a", "a", "b", "c", "d", "d"])

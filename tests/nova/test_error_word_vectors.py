@@ -79,7 +79,7 @@ def test_committed_vectors_cover_error_words() -> None:
     assert {"throttled", "expired", "quota", "conflict", "permission"} <= set(vectors.words)
 
 
-def test_block_row_is_mean_scaled_to_weight(small: WordVectors) -> None:
+def test_block_row_scaled_to_weight(small: WordVectors) -> None:
     block = MeanWordVectors(small.words, small.vectors, weight=2.0).fit(["unused"])
 
     row = block.row("Throttled, retry LATER")
@@ -110,7 +110,7 @@ def test_block_transform_matches_rows(small: WordVectors) -> None:
         assert np.allclose(row, block.row(text))
 
 
-def test_rebuild_without_botocore_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rebuild_without_botocore_hints_install(monkeypatch: pytest.MonkeyPatch) -> None:
     # A None entry in sys.modules makes `import botocore` fail as if it were not installed.
     monkeypatch.setitem(sys.modules, "botocore", None)
 
@@ -139,3 +139,14 @@ def test_block_survives_skops_round_trip(small: WordVectors, tmp_path: Path) -> 
     with zipfile.ZipFile(path) as saved:
         assert '"_index"' not in saved.read("schema.json").decode("utf-8")
     assert np.allclose(loaded.row("the call was throttled"), block.row("the call was throttled"))
+
+
+def test_block_without_vectors_is_rejected() -> None:
+    with pytest.raises(ValueError, match="needs a 2-D array of word vectors"):
+        MeanWordVectors(("word",), None).fit(["word"])
+
+
+def test_block_transforms_no_texts(small: WordVectors) -> None:
+    block = MeanWordVectors(small.words, small.vectors).fit(["retry later"])
+
+    assert block.transform([]).shape == (0, 4)
