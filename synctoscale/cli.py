@@ -49,8 +49,12 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     serve = _command(commands, "serve", "run the HTTP API", _serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="TCP port to listen on")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="TCP port to listen on (default: 8000)"
+    )
     serve.add_argument("--log-level", default="info", help="debug, info, warning or error")
 
     worker = _command(commands, "worker", "run queued workflow runs in this process", _worker)
@@ -62,8 +66,12 @@ def _build_parser() -> argparse.ArgumentParser:
     _command(commands, "migrate", "upgrade the database schema to the newest version", _migrate)
 
     sandbox = _command(commands, "sandbox", "serve the local provider emulator", _sandbox)
-    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    sandbox.add_argument("--port", type=int, default=8900, help="TCP port to listen on")
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=8900, help="TCP port to listen on (default: 8900)"
+    )
     sandbox.add_argument(
         "--retry-after", type=int, default=1, help="Retry-After seconds on rate limits (default: 1)"
     )

@@ -82,15 +82,41 @@ class Classification:
         }
 
 
-def _validate(message: object, http_status: object) -> None:
+# Messages longer than this are read as their first and last parts, so a huge message costs
+# no more than a long one. Stack traces put the exception last, hence the tail. The longest
+# message in the labelled data has under 700 characters.
+MESSAGE_HEAD_CHARS = 3_000
+MESSAGE_TAIL_CHARS = 1_000
+
+
+def _validate(record: Mapping[str, Any]) -> None:
+    message, http_status = record.get("message"), record.get("http_status")
     if not isinstance(message, str):
         raise TypeError(f"message must be a string, got {type(message).__name__}")
+    for name in ("error_code", "provider"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise TypeError(
+                f"{name} must be a string or None, got {type(value).__name__} {value!r}; "
+                f"pass str({name}) for a numeric code"
+            )
     if http_status is None:
         return
     if isinstance(http_status, bool) or not isinstance(http_status, int):
         raise TypeError(f"http_status must be an integer or None, got {http_status!r}")
     if not 100 <= http_status <= 599:
         raise ValueError(f"http_status {http_status} is not an HTTP status code; expected 100-599")
+
+
+def clip_message(message: str) -> str:
+    """Return the part of ``message`` the classifier reads: all of it, or its head and tail."""
+    if len(message) <= MESSAGE_HEAD_CHARS + MESSAGE_TAIL_CHARS:
+        return message
+    return f"{message[:MESSAGE_HEAD_CHARS]} ... {message[-MESSAGE_TAIL_CHARS:]}"
+
+
+def _clipped(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {**record, "message": clip_message(record["message"])}
 
 
 class ErrorClassifier:
@@ -113,11 +139,13 @@ class ErrorClassifier:
         """Classify many errors with one model call.
 
         Each record is a mapping with classify_error's arguments as keys. An error code that
-        SyncToScale emits with one meaning is classified by table and skips the model.
+        SyncToScale emits with one meaning is classified by table and skips the model. A
+        message longer than 4,000 characters is read as its first 3,000 and last 1,000.
         """
         records = list(records)
         for record in records:
-            _validate(record.get("message"), record.get("http_status"))
+            _validate(record)
+        records = [_clipped(record) for record in records]
 
         codes = [
             service_code(record.get("error_code"), record.get("provider")) for record in records
@@ -162,7 +190,7 @@ class ErrorClassifier:
         self, record: Mapping[str, Any], probabilities: np.ndarray, known_words: bool
     ) -> Classification:
         order = np.argsort(probabilities)[::-1]
-        top, second = CATEGORIES[order[0]], CATEGORIES[order[1]]
+        top = CATEGORIES[order[0]]
         confidence = float(probabilities[order[0]])
 
         # Without one word seen in training, an error code or an HTTP status, the error carries
@@ -172,10 +200,9 @@ class ErrorClassifier:
         )
         if no_signal:
             category, runner_up = UNKNOWN, None
-        elif confidence < self.threshold:
-            category, runner_up = UNKNOWN, RunnerUp(top, round(confidence, 4))
         else:
-            category, runner_up = top, RunnerUp(second, round(float(probabilities[order[1]]), 4))
+            category = UNKNOWN if confidence < self.threshold else top
+            runner_up = _best_other(probabilities, order, category)
 
         parameters = extract_parameters(
             category,
@@ -194,6 +221,16 @@ class ErrorClassifier:
             runner_up=runner_up,
             parameters=parameters,
         )
+
+
+def _best_other(probabilities: np.ndarray, order: np.ndarray, category: str) -> RunnerUp:
+    """Return the likeliest category other than ``category``.
+
+    For an ``unknown`` below the threshold this is the model's top category. When the model
+    itself ranked ``unknown`` first, it is the model's second choice.
+    """
+    index = next(int(index) for index in order if CATEGORIES[index] != category)
+    return RunnerUp(CATEGORIES[index], round(float(probabilities[index]), 4))
 
 
 def _by_service_code(record: Mapping[str, Any], code: ServiceCode) -> Classification:

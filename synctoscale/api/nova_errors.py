@@ -140,8 +140,8 @@ async def classify(
         body = await run_in_threadpool(_classify_run, database, principal, request.run_id)
         return JSONResponse(body)
 
-    if request.errors is not None:
-        records = [error.model_dump() for error in request.errors]
+    if "errors" in request.model_fields_set:
+        records = [error.model_dump() for error in _batch(request.errors)]
         results = await run_in_threadpool(_classify, records)
         return JSONResponse({"results": [result.to_dict() for result in results]})
 
@@ -153,6 +153,14 @@ async def classify(
     record = request.model_dump(exclude={"errors"})
     results = await run_in_threadpool(_classify, [record])
     return JSONResponse(results[0].to_dict())
+
+
+def _batch(errors: list[ErrorInput] | None) -> list[ErrorInput]:
+    """Return a batch's errors (an empty list gives no results), or a 422 naming null."""
+    if errors is None:
+        problem = "is null: send a list of errors, or leave 'errors' out"
+        raise invalid_request([{"field": "errors", "problem": problem, "type": "list_type"}])
+    return errors
 
 
 def _classify_run(database: Database, principal: Principal, run_id: str) -> dict[str, Any]:

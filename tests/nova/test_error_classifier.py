@@ -11,6 +11,7 @@ import skops.io
 
 import nova
 from nova.errors import ErrorClassifier, ModelNotFoundError
+from nova.errors.classifier import MESSAGE_HEAD_CHARS, MESSAGE_TAIL_CHARS, clip_message
 from nova.errors.dataset import load_examples
 from nova.errors.split import load_split, split_examples
 from nova.errors.storage import METRICS_FILENAME, TRUSTED_TYPES, model_path, models_dir
@@ -337,6 +338,8 @@ def test_blank_message_with_status_alone_is_unsure() -> None:
         ({"message": "x", "http_status": 700}, ValueError, "100-599"),
         ({"message": "x", "http_status": "403"}, TypeError, "http_status must be an integer"),
         ({"message": "x", "http_status": True}, TypeError, "http_status must be an integer"),
+        ({"message": "x", "error_code": 42}, TypeError, r"error_code must be a string.*str\("),
+        ({"message": "x", "provider": ["a"]}, TypeError, "provider must be a string or None"),
     ],
 )
 def test_bad_input_is_rejected(
@@ -346,6 +349,50 @@ def test_bad_input_is_rejected(
 
     with pytest.raises(error, match=match):
         nova.classify_error(message, **arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("unit", ["x", "1", "a-", "a.", "'a", "ab1_", "a@"])
+def test_long_unbroken_message_is_read_as_head_and_tail(unit: str) -> None:
+    # One 200,000-character word: before the head-and-tail limit and the masking fixes,
+    # runs like "a-a-a-..." took minutes. The result must equal that of the clipped text.
+    message = unit * (200_000 // len(unit))
+
+    result = nova.classify_error(message, http_status=400)
+
+    assert result == nova.classify_error(clip_message(message), http_status=400)
+
+
+def test_clip_message_keeps_head_and_tail() -> None:
+    message = "Traceback (most recent call last):" + " frame" * 2_000 + " ValueError: bad date"
+
+    clipped = clip_message(message)
+
+    assert len(clipped) == MESSAGE_HEAD_CHARS + MESSAGE_TAIL_CHARS + len(" ... ")
+    assert clipped.startswith("Traceback (most recent call last):")
+    assert clipped.endswith("ValueError: bad date")
+    assert clip_message("short message") == "short message"
+
+
+def test_exception_at_the_end_of_a_long_trace_still_decides() -> None:
+    trace = "Traceback (most recent call last):" + ' File "job.py", line 12' * 400
+    message = f"{trace}\nhttpx.ConnectError: [Errno 111] Connection refused"
+
+    assert nova.classify_error(message).category == "network_error"
+
+
+def test_runner_up_never_repeats_the_category() -> None:
+    records = [
+        {"message": row[0], "error_code": row[1], "http_status": row[3]} for row in REAL_ERRORS
+    ]
+    # The model itself ranks "unknown" first for the n8n message, below the threshold.
+    records += [
+        {"message": 'ERROR: no data, execute "Lookup Contact" node first', "provider": "n8n"},
+        *({"message": noise} for noise in ("asdf qwerty", "zzzz", "Error: [object Object]")),
+    ]
+
+    for result in nova.classify_errors(records):
+        if result.runner_up is not None:
+            assert result.runner_up.category != result.category
 
 
 def test_batch_matches_single_calls() -> None:

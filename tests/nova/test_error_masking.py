@@ -30,6 +30,9 @@ from nova.errors.masking import mask_message
             "Invalid string value: xvalue . Allowed values: [mostpopular]",
         ),
         ("The user doesn't exist", "The user doesn't exist"),
+        # Hyphens before an id stay, and an address joined to a long run is still masked.
+        ("trace --req-1234abcd5678efgh failed", "trace -- xid failed"),
+        ("sent to x-y-z-jordan.lee@example.com today", "sent to xemail today"),
         ("", ""),
     ],
 )
@@ -50,3 +53,15 @@ def test_masking_removes_emails(address: str) -> None:
 
     assert address not in masked
     assert not re.search(r"\w@\w", masked)
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [("a-", None), ("x", None), ("a.", None), ("1", "bad xnum value"), ("ab1_", "bad xid value")],
+)
+def test_long_run_is_masked_once(unit: str, expected: str | None) -> None:
+    # Runs like these, 100,000 characters long, used to be matched from every position, which
+    # took seconds to minutes. A run that is no id, number or address stays as it is.
+    message = f"bad {unit * (100_000 // len(unit))} value"
+
+    assert mask_message(message) == (expected or message)

@@ -91,6 +91,7 @@ def test_empty_batch_returns_no_results(live_server: LiveServer) -> None:
         ({"message": "x", "errors": [{"message": "y"}]}, "errors"),
         ({"errors": [{"error_code": "x"}]}, "errors[0].message"),
         ({"errors": "not a list"}, "errors"),
+        ({"errors": None}, "errors"),
         ({"message": "x" * 20_001}, "message"),
     ],
 )
