@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ class Classification:
     For an ``unknown`` below the threshold it is the model's top probability, and for an error
     with no signal at all it is 0.0. A code that SyncToScale emits with one meaning (see
     service_codes) gets 1.0. A code with several possible categories gets the probability
-    renormalised over those categories."""
+    renormalised over those categories, or 1.0 when the message names a provider code that
+    the taxonomy anchors to one of them."""
     retryable: bool
     retry_hint: str
     """``always``, ``never``, ``after_refresh``, ``after_reset``, ``after_refetch`` or ``once``."""
@@ -83,8 +85,8 @@ class Classification:
 
 
 # Messages longer than this are read as their first and last parts, so a huge message costs
-# no more than a long one. Stack traces put the exception last, hence the tail. The longest
-# message in the labelled data has under 700 characters.
+# no more than a long one. Stack traces put the exception last, hence the tail. No labelled
+# message is longer than 700 characters.
 MESSAGE_HEAD_CHARS = 3_000
 MESSAGE_TAIL_CHARS = 1_000
 
@@ -252,12 +254,23 @@ def _by_service_code(record: Mapping[str, Any], code: ServiceCode) -> Classifica
 def _among(
     record: Mapping[str, Any], probabilities: np.ndarray, code: ServiceCode
 ) -> Classification:
-    """Choose the likeliest of the categories a SyncToScale code allows, by the model's odds."""
+    """Choose among the categories a SyncToScale code allows.
+
+    A provider code in the message that the taxonomy anchors to one of them decides, with
+    confidence 1.0 ("Slack rejected the call to auth.test: invalid_auth." is
+    ``invalid_credentials``). Otherwise the model's odds, renormalised over them, decide.
+    """
     allowed = np.array([CATEGORIES.index(category) for category in code.categories])
     odds = probabilities[allowed]
     total = float(odds.sum())
     odds = odds / total if total > 0 else np.full(len(allowed), 1 / len(allowed))
     order = np.argsort(odds, kind="stable")[::-1]
+    anchored = _anchored_category(record, code.categories)
+    if anchored is not None:
+        first = code.categories.index(anchored)
+        order = np.array([first, *(index for index in order if index != first)])
+        odds = np.zeros(len(allowed))
+        odds[first] = 1.0
 
     category = code.categories[order[0]]
     recommended_fix, parameters = fix_for(code, category, record)
@@ -271,6 +284,24 @@ def _among(
         runner_up=RunnerUp(code.categories[order[1]], round(float(odds[order[1]]), 4)),
         parameters=parameters,
     )
+
+
+_CODE_WORD = re.compile(r"[A-Za-z][\w.]*\w")
+
+
+def _anchored_category(record: Mapping[str, Any], categories: tuple[str, ...]) -> str | None:
+    """Return the category whose taxonomy anchor (``slack:invalid_auth``) the message names."""
+    provider = str(record.get("provider") or "").lower()
+    if not provider:
+        return None
+    words = set(_CODE_WORD.findall(str(record.get("message") or "")))
+    for category in categories:
+        for anchor in get_category(category).anchor_codes:
+            family, _, anchor_code = anchor.partition(":")
+            same_provider = provider == family or provider.startswith(f"{family}_")
+            if same_provider and anchor_code in words:
+                return category
+    return None
 
 
 def _informative_word_columns(pipeline: Any) -> np.ndarray:

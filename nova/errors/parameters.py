@@ -235,7 +235,12 @@ def _host(message: str) -> str | None:
     url = _URL.search(message)
     if url:
         # A URL that ends a clause, as in "at https://api.hubapi.com: ...", keeps its colon.
-        return urlsplit(url.group(0).rstrip(".,:;")).netloc or None
+        try:
+            return urlsplit(url.group(0).rstrip(".,:;")).netloc or None
+        except ValueError:
+            # A placeholder in brackets ("https://[YOUR-ORG].crm.dynamics.com") reads as an
+            # IPv6 address that is not one; such a URL names no host to check.
+            return None
     return _first_group(_HOST.search(message))
 
 

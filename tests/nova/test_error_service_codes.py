@@ -476,3 +476,23 @@ def test_batch_mixes_service_codes_and_model() -> None:
         "duplicate_record",
     ]
     assert batch == [nova.classify_error(**record) for record in records]
+
+
+@pytest.mark.parametrize(
+    ("provider", "message", "expected"),
+    [
+        ("slack", "Slack rejected the call to users.list: token_revoked.", "invalid_credentials"),
+        ("google_directory", "Token refresh failed: invalid_grant", "token_expired"),
+    ],
+)
+def test_wrapped_anchored_provider_code(
+    provider: str, message: str, expected: str
+) -> None:
+    # The taxonomy anchors slack:token_revoked and google:invalid_grant; a Google product
+    # shares the family's anchors.
+    result = nova.classify_error(message, error_code="provider_auth_failed", provider=provider)
+
+    assert result.category == expected
+    assert result.confidence == 1.0
+    assert result.runner_up is not None
+    assert result.runner_up.probability == 0.0
