@@ -15,6 +15,7 @@ from scipy import sparse
 from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
 
+from nova.errors.dataset import provider_family
 from nova.errors.fast_features import CompiledFeatures
 from nova.errors.masking import MASK_TOKENS
 from nova.errors.parameters import extract_parameters, fix_values
@@ -84,9 +85,9 @@ class Classification:
         }
 
 
-# Messages longer than this are read as their first and last parts, so a huge message costs
-# no more than a long one. Stack traces put the exception last, hence the tail. No labelled
-# message is longer than 700 characters.
+# A message longer than both limits together is read as its head and tail, so a huge message
+# costs no more than a long one. The tail is kept because a stack trace names the exception
+# last. No labelled message is longer than 700 characters.
 MESSAGE_HEAD_CHARS = 3_000
 MESSAGE_TAIL_CHARS = 1_000
 
@@ -95,13 +96,16 @@ def _validate(record: Mapping[str, Any]) -> None:
     message, http_status = record.get("message"), record.get("http_status")
     if not isinstance(message, str):
         raise TypeError(f"message must be a string, got {type(message).__name__}")
-    for name in ("error_code", "provider"):
-        value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            raise TypeError(
-                f"{name} must be a string or None, got {type(value).__name__} {value!r}; "
-                f"pass str({name}) for a numeric code"
-            )
+    error_code, provider = record.get("error_code"), record.get("provider")
+    if error_code is not None and not isinstance(error_code, str):
+        raise TypeError(
+            f"error_code must be a string or None, got {type(error_code).__name__} "
+            f"{error_code!r}. Pass a numeric code as a string, such as '{error_code}'."
+        )
+    if provider is not None and not isinstance(provider, str):
+        raise TypeError(
+            f"provider must be a string or None, got {type(provider).__name__} {provider!r}"
+        )
     if http_status is None:
         return
     if isinstance(http_status, bool) or not isinstance(http_status, int):
@@ -117,8 +121,10 @@ def clip_message(message: str) -> str:
     return f"{message[:MESSAGE_HEAD_CHARS]} ... {message[-MESSAGE_TAIL_CHARS:]}"
 
 
-def _clipped(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {**record, "message": clip_message(record["message"])}
+def _clipped(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    message = record["message"]
+    clipped = clip_message(message)
+    return record if clipped is message else {**record, "message": clipped}
 
 
 class ErrorClassifier:
@@ -260,17 +266,15 @@ def _among(
     confidence 1.0 ("Slack rejected the call to auth.test: invalid_auth." is
     ``invalid_credentials``). Otherwise the model's odds, renormalised over them, decide.
     """
-    allowed = np.array([CATEGORIES.index(category) for category in code.categories])
-    odds = probabilities[allowed]
-    total = float(odds.sum())
-    odds = odds / total if total > 0 else np.full(len(allowed), 1 / len(allowed))
-    order = np.argsort(odds, kind="stable")[::-1]
     anchored = _anchored_category(record, code.categories)
     if anchored is not None:
-        first = code.categories.index(anchored)
-        order = np.array([first, *(index for index in order if index != first)])
-        odds = np.zeros(len(allowed))
-        odds[first] = 1.0
+        odds = np.array([float(category == anchored) for category in code.categories])
+    else:
+        allowed = np.array([CATEGORIES.index(category) for category in code.categories])
+        odds = probabilities[allowed]
+        total = float(odds.sum())
+        odds = odds / total if total > 0 else np.full(len(allowed), 1 / len(allowed))
+    order = np.argsort(odds, kind="stable")[::-1]
 
     category = code.categories[order[0]]
     recommended_fix, parameters = fix_for(code, category, record)
@@ -286,6 +290,7 @@ def _among(
     )
 
 
+# A provider code as a message writes it: invalid_auth, auth.test, AADSTS700082.
 _CODE_WORD = re.compile(r"[A-Za-z][\w.]*\w")
 
 
@@ -294,12 +299,13 @@ def _anchored_category(record: Mapping[str, Any], categories: tuple[str, ...]) -
     provider = str(record.get("provider") or "").lower()
     if not provider:
         return None
+
+    family = provider_family(provider)
     words = set(_CODE_WORD.findall(str(record.get("message") or "")))
     for category in categories:
         for anchor in get_category(category).anchor_codes:
-            family, _, anchor_code = anchor.partition(":")
-            same_provider = provider == family or provider.startswith(f"{family}_")
-            if same_provider and anchor_code in words:
+            anchor_family, _, anchor_code = anchor.partition(":")
+            if anchor_family == family and anchor_code in words:
                 return category
     return None
 

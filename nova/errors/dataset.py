@@ -15,6 +15,7 @@ __all__ = [
     "default_dataset_dir",
     "first_labels",
     "load_examples",
+    "provider_family",
     "provider_group",
 ]
 
@@ -63,6 +64,16 @@ def default_dataset_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "datasets" / "errors"
 
 
+def provider_family(provider: str) -> str:
+    """Return the API family of a provider name: ``google_directory`` -> ``google``."""
+    if provider in _FAMILY_ALIASES:
+        return _FAMILY_ALIASES[provider]
+    for prefix in _FAMILY_PREFIXES:
+        if provider.startswith(prefix):
+            return prefix
+    return provider
+
+
 def provider_group(example: ErrorExample) -> str:
     """Return the group a grouped split keeps together: the provider's API family.
 
@@ -71,12 +82,7 @@ def provider_group(example: ErrorExample) -> str:
     """
     if example.id.startswith("transport-"):
         return "httpx-transport"
-    if example.provider in _FAMILY_ALIASES:
-        return _FAMILY_ALIASES[example.provider]
-    for prefix in _FAMILY_PREFIXES:
-        if example.provider.startswith(prefix):
-            return prefix
-    return example.provider
+    return provider_family(example.provider)
 
 
 def _parse_line(line: str, source: Path, number: int) -> ErrorExample:

@@ -15,8 +15,8 @@ MASK_TOKENS = ("xurl", "xemail", "xhost", "xuuid", "xid", "xvalue", "xnum")
 
 _URL = re.compile(r"\b(?:https?|ftp|wss?)://[^\s'\"<>)\]}]+", re.IGNORECASE)
 # The local part may hold any RFC 5322 "atext" character, such as = or '. A match starts
-# only where a run of those characters starts, so a long run without "@" is read once, not
-# once per character (which took seconds on a 20,000-character word).
+# only where a run of those characters starts, so a long run without "@" is scanned once
+# rather than once per character.
 _ATEXT = r"[\w.!#$%&'*+/=?^`{|}~-]"
 _EMAIL = re.compile(rf"(?<!{_ATEXT}){_ATEXT}+@[\w-]+(?:\.[\w-]+)+")
 _HOST_PORT = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b")
@@ -25,8 +25,8 @@ _UUID = re.compile(
 )
 # A token of 12 or more characters that mixes letters and digits is an id, such as
 # cus_FAKE0000000001. Shorter error codes such as E0000047 or AADSTS50076 stay. As with
-# e-mail addresses, a match starts only at the start of a run of id characters.
-# Hyphens that open a run stay in the text (group 1), as they did before.
+# e-mail addresses, a match starts only where a run of id characters starts. Hyphens that
+# open the run are kept (group 1), so "--req-1234abcd5678efgh" becomes "-- xid".
 _RECORD_ID = re.compile(r"(?<![\w-])(-*)\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{12,}\b")
 # A quoted word without spaces is a value the caller sent ('asdf', "properties"), not wording.
 _QUOTED_VALUE = re.compile(r"(['\"`])[^'\"`\s]{1,60}\1")

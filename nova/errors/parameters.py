@@ -238,8 +238,8 @@ def _host(message: str) -> str | None:
         try:
             return urlsplit(url.group(0).rstrip(".,:;")).netloc or None
         except ValueError:
-            # A placeholder in brackets ("https://[YOUR-ORG].crm.dynamics.com") reads as an
-            # IPv6 address that is not one; such a URL names no host to check.
+            # urlsplit rejects a bracketed placeholder (https://[YOUR-ORG].crm.dynamics.com)
+            # as an invalid IPv6 address. Such a URL names no host to check.
             return None
     return _first_group(_HOST.search(message))
 

@@ -156,7 +156,10 @@ async def classify(
 
 
 def _batch(errors: list[ErrorInput] | None) -> list[ErrorInput]:
-    """Return a batch's errors (an empty list gives no results), or a 422 naming null."""
+    """Return a batch's errors, or raise a 422 naming ``errors`` when it is null.
+
+    An empty list is valid and gives an empty list of results.
+    """
     if errors is None:
         problem = "is null: send a list of errors, or leave 'errors' out"
         raise invalid_request([{"field": "errors", "problem": problem, "type": "list_type"}])

@@ -60,8 +60,8 @@ def test_masking_removes_emails(address: str) -> None:
     [("a-", None), ("x", None), ("a.", None), ("1", "bad xnum value"), ("ab1_", "bad xid value")],
 )
 def test_mask_long_run(unit: str, expected: str | None) -> None:
-    # Runs like these, 100,000 characters long, used to be matched from every position, which
-    # took seconds to minutes. A run that is no id, number or address stays as it is.
+    # A pattern tried from every position of these 100,000-character runs would take seconds
+    # to minutes. A run that is no id, number or address stays as it is.
     message = f"bad {unit * (100_000 // len(unit))} value"
 
     assert mask_message(message) == (expected or message)

@@ -311,7 +311,7 @@ def test_not_found_code_names_one_resource(error_code: str, expected: str) -> No
 
 @pytest.mark.parametrize("category", ["network_error", "timeout", "configuration_error"])
 def test_host_of_bracketed_placeholder_url(category: str) -> None:
-    # urlsplit raises ValueError for a bracketed host that is not an IPv6 address.
+    # urlsplit raises ValueError for a bracketed host that is not a valid IPv6 address.
     message = "Failed to reach organization 'https://[YOUR-ORG].api.crm4.dynamics.com': timed out"
 
     parameters = extract_parameters(category, message)
