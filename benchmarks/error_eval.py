@@ -6,7 +6,7 @@ model without its word vectors, and the full model (nova.errors.pipeline). Each 
 twice: by cross-validation grouped by provider over the development groups, and once on the
 frozen test groups of ``datasets/errors/splits.json`` after fitting on all development rows.
 Then the committed model's latency is measured beside scikit-learn's own ``predict_proba``
-on the same pipeline: one message per call, and batches of 1000.
+on the same pipeline: one message per call, batches of 1000, and long unbroken words.
 
 Run from the repository root: ``python benchmarks/error_eval.py [--quick] [--jobs N]``.
 """
@@ -142,6 +142,22 @@ def print_latency(examples: list[ErrorExample]) -> None:
     print(f" ({peer_batch / batch:.1f}x)")
 
 
+# One unbroken 40,000-character word of each shape: letters, digits, hyphenated, dotted,
+# quoted, id-like and with "@". Masks tried from every position of such a run take seconds.
+LONG_WORDS = [unit * (40_000 // len(unit)) for unit in ("x", "1", "a-", "a.", "'a", "ab1_", "a@")]
+
+
+def print_long_message_latency() -> None:
+    """Print the slowest single call on a long unbroken word, beside predict_proba."""
+    classifier = ErrorClassifier.load()
+    pipeline = load_model(model_path())["pipeline"]
+    records = [{"message": word, "http_status": 400} for word in LONG_WORDS]
+    slowest = max(_milliseconds(lambda r=record: classifier.classify([r])) for record in records)
+    peer = max(_milliseconds(lambda r=record: pipeline.predict_proba([r])) for record in records)
+    print(f"  40,000-character word, slowest of {len(records)} shapes: ", end="")
+    print(f"{slowest:.1f} ms; peer {peer:.1f} ms (reads the whole message)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 grouped folds, not one per group")
@@ -160,6 +176,7 @@ def main() -> None:
     )
     if arguments.latency_only:
         print_latency(examples)
+        print_long_message_latency()
         return
 
     approaches: list[tuple[str, Callable[[], Pipeline]]] = [
@@ -184,6 +201,7 @@ def main() -> None:
         print(f"{frozen_f1:9.3f}")
 
     print_latency(examples)
+    print_long_message_latency()
 
 
 if __name__ == "__main__":
