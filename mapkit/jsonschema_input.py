@@ -14,9 +14,11 @@ from typing import Any, Final
 
 import jsonschema
 import jsonschema.validators
+import referencing.exceptions
 
 from mapkit.dates import is_canonical_date, is_canonical_datetime
 from mapkit.issues import Issue, ValidationResult
+from mapkit.jsonschema_refs import OFFLINE_REGISTRY, find_ref, ref_error
 from mapkit.options import ValidationOptions
 from mapkit.paths import ROOT, join_index, join_key
 from mapkit.schema import JsonSchemaSpec, ScalarSpec
@@ -63,18 +65,29 @@ class JsonSchemaChecker:
     def __init__(self, spec: JsonSchemaSpec, options: ValidationOptions) -> None:
         validator_class = jsonschema.validators.validator_for(
             spec.schema, default=jsonschema.Draft202012Validator)
-        self._validator = validator_class(spec.schema, format_checker=_format_checker())
+        self._validator = validator_class(spec.schema, format_checker=_format_checker(),
+                                          registry=OFFLINE_REGISTRY)
+        self._schema = spec.schema
         self._options = options
 
     def validate(self, payload: Any,
                  text_issues: dict[str, list[Issue]] | None = None) -> ValidationResult:
         """Validate one payload; the data is the payload unchanged.
 
-        ``text_issues`` (from parsing JSON text) are added after the schema's issues.
+        ``text_issues`` (from parsing JSON text) are added after the schema's issues. Raises
+        :class:`~mapkit.SchemaError` for a reference in the schema that does not resolve.
         """
         diagnosis = Diagnosis(self._options, coerce=False, text_issues=text_issues)
-        errors = sorted(self._validator.iter_errors(payload),
-                        key=lambda error: _payload_position(payload, list(error.absolute_path)))
+        try:
+            errors = sorted(self._validator.iter_errors(payload),
+                            key=lambda error: _payload_position(payload, list(error.absolute_path)))
+        except referencing.exceptions.Unresolvable as unresolvable:
+            # check_refs resolves every $ref when the schema is parsed; this catches the
+            # references it does not follow, such as a $dynamicRef to an anchor that is missing.
+            # jsonschema wraps referencing's error, so unwrap it to tell the kinds apart.
+            cause = getattr(unresolvable, "_wrapped", unresolvable)
+            path, ref = find_ref(self._schema, cause)
+            raise ref_error(path, ref, cause) from None
         for error in errors:
             self._report(diagnosis, error)
         unique = []

@@ -28,6 +28,7 @@ import jsonschema.validators
 from mapkit.dates import is_canonical_date, is_canonical_datetime, is_canonical_time
 from mapkit.errors import SchemaError
 from mapkit.formats import DateFormat, FormatError, parse_format
+from mapkit.jsonschema_refs import check_refs
 from mapkit.paths import join_index, join_key
 
 __all__ = [
@@ -432,6 +433,7 @@ def _parse_json_schema(schema: dict[str, Any]) -> JsonSchemaSpec:
                 location, str(part))
         raise SchemaError(location, f"is not valid JSON Schema: {error.message}",
                           "Fix the schema so that it passes the JSON Schema meta-schema") from error
+    check_refs(schema, validator_class.META_SCHEMA)
     return JsonSchemaSpec(schema=schema)
 
 

@@ -78,7 +78,11 @@ def validate_mapping(
     options = request.options.model_dump(exclude_none=True) if request.options else {}
     validator = _compiled(_cache_key(request.expected_schema, request.coerce, options))
 
-    result = validator.validate(request.payload)
+    try:
+        result = validator.validate(request.payload)
+    except mapkit.SchemaError as exc:
+        # mapkit raises this here for a schema reference that its parse-time check skips.
+        raise _invalid_schema(exc) from None
     body = result.to_dict()
     body.setdefault("data", result.data)
     return JSONResponse(body)
@@ -96,8 +100,7 @@ def _compiled(key: str) -> Any:
     try:
         return mapkit.compile(schema, coerce=coerce, **options)
     except mapkit.SchemaError as exc:
-        details = [{"field": _schema_field(exc.path), "problem": exc.reason}]
-        raise ApiError(422, "invalid_schema", f"Invalid expected_schema: {exc}", details) from None
+        raise _invalid_schema(exc) from None
     except (TypeError, ValueError) as exc:
         # mapkit rejects option values it cannot use (an unknown phone region, time zone...)
         # with a message that starts with the option's name.
@@ -105,6 +108,11 @@ def _compiled(key: str) -> Any:
         field = f"options.{name}" if name in options else "options"
         details = [{"field": field, "problem": str(exc)}]
         raise ApiError(422, "invalid_option", f"Invalid options: {exc}.", details) from None
+
+
+def _invalid_schema(exc: mapkit.SchemaError) -> ApiError:
+    details = [{"field": _schema_field(exc.path), "problem": exc.reason}]
+    return ApiError(422, "invalid_schema", f"Invalid expected_schema: {exc}", details)
 
 
 def _schema_field(path: str) -> str:

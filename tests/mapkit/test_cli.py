@@ -148,6 +148,9 @@ def test_validate_hide_values(hr_csv: Path, capsys: pytest.CaptureFixture[str]) 
     [
         (["validate", "FILE", "--schema", "{not json"], "neither a file nor valid JSON"),
         (["validate", "FILE", "--schema", '{"a": "nope"}'], "unknown type name"),
+        (["validate", "FILE", "--schema",
+          '{"type": "object", "properties": {"a": {"$ref": "#/nope"}}}'],
+         "expected_schema.properties.a.$ref is '#/nope', which points to nothing"),
         (["validate", "/nonexistent.csv", "--schema", "{}"], "cannot open the file"),
         (["validate", "FILE", "--schema", "{}", "--default-region", "XX"], "default_region"),
         (["infer", "/nonexistent.csv"], "cannot open the file"),

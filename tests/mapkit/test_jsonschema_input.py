@@ -97,3 +97,93 @@ def test_compiled_json_schema() -> None:
     results = list(validator.validate_many([{"email": "a@example.com"}, {}]))
 
     assert [result.valid for result in results] == [True, False]
+
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+# (reference keyword, its value, text the reason contains, text the fix contains)
+UNRESOLVABLE_REFS = [
+    ("$ref", "#/nope", "points to nothing", "#/$defs/"),
+    ("$ref", "#/$defs/missing", "points to nothing", "#/$defs/"),
+    ("$ref", "#nope", "no anchor named 'nope'", "$anchor"),
+    ("$ref", "#nope/x", "neither an anchor name nor a JSON Pointer", '"#/nope/x"'),
+    ("$ref", "https://example.invalid/person.json", "does not fetch", "$defs"),
+    ("$ref", "person.json", "does not fetch", "$defs"),
+    ("$dynamicRef", "#nope", "no anchor named 'nope'", "$anchor"),
+]
+
+
+@pytest.mark.parametrize(("keyword", "ref", "reason", "fix"), UNRESOLVABLE_REFS)
+def test_unresolvable_ref_is_schema_error(keyword: str, ref: str, reason: str, fix: str) -> None:
+    schema = {"$schema": DRAFT_2020_12, "type": "object", "properties": {"a": {keyword: ref}}}
+
+    with pytest.raises(mapkit.SchemaError) as caught:
+        mapkit.validate({"a": "x"}, schema)
+
+    assert caught.value.path == f"properties.a.{keyword}"
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith(f"expected_schema.properties.a.{keyword} ")
+    assert fix in caught.value.fix
+
+
+def test_unresolvable_ref_without_dialect() -> None:
+    schema = {"type": "object", "properties": {"a": {"$ref": "#/nope"}}}
+
+    with pytest.raises(mapkit.SchemaError, match=r"properties\.a\.\$ref"):
+        mapkit.compile(schema)
+
+
+def test_remote_ref_is_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    fetched: list[Any] = []
+    monkeypatch.setattr("urllib.request.urlopen", lambda *args, **kwargs: fetched.append(args))
+    schema = {"type": "object", "properties": {"a": {"$ref": "https://example.invalid/a.json"}}}
+
+    with pytest.raises(mapkit.SchemaError):
+        mapkit.validate({"a": "x"}, schema)
+
+    assert fetched == []
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$defs": {"x": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/x"}}},
+        {"$defs": {"x": {"$anchor": "x", "type": "string"}}, "properties": {"a": {"$ref": "#x"}}},
+        {"$id": "https://example.invalid/root.json", "$defs": {"x": {"type": "string"}},
+         "properties": {"a": {"$ref": "root.json#/$defs/x"}}},
+        {"properties": {"a": {"$ref": "#/properties/b"}, "b": {"type": "string"}}},
+    ],
+)
+def test_resolvable_refs_validate(schema: dict[str, Any]) -> None:
+    schema = {"$schema": DRAFT_2020_12, "type": "object", **schema}
+
+    result = mapkit.validate({"a": "x"}, schema)
+
+    assert result.issues == []
+
+
+def test_ref_to_meta_schema_resolves() -> None:
+    schema = {"type": "object", "properties": {"a": {"$ref": DRAFT_2020_12}}}
+
+    assert mapkit.validate({"a": {"type": "string"}}, schema).valid is True
+    assert mapkit.validate({"a": {"type": 5}}, schema).valid is False
+
+
+def test_ref_key_inside_const_is_data() -> None:
+    schema = {"type": "object", "properties": {"a": {"const": {"$ref": "#/nope"}}}}
+
+    result = mapkit.validate({"a": {"$ref": "#/nope"}}, schema)
+
+    assert result.issues == []
+
+
+def test_ref_failing_during_validation_is_schema_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Skip the check made when the schema is parsed, to reach the one made during validation.
+    monkeypatch.setattr("mapkit.schema.check_refs", lambda schema, meta_schema: None)
+    schema = {"type": "object", "properties": {"a": {"$ref": "#/nope"}}}
+
+    with pytest.raises(mapkit.SchemaError) as caught:
+        mapkit.validate({"a": "x"}, schema)
+
+    assert caught.value.path == "properties.a.$ref"
+    assert "points to nothing" in caught.value.reason

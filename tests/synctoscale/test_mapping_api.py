@@ -122,6 +122,29 @@ def test_invalid_schema_is_422(live_server: LiveServer, schema: dict[str, Any], 
 
 
 @pytest.mark.parametrize(
+    ("ref", "problem"),
+    [
+        ("#/nope", "points to nothing in the schema"),
+        ("https://example.invalid/a.json", "does not fetch schemas"),
+    ],
+)
+def test_unresolvable_ref_is_422(live_server: LiveServer, ref: str, problem: str) -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"a": {"$ref": ref}},
+    }
+    response = validate(live_server, {"payload": {"a": "x"}, "expected_schema": schema})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_schema"
+    assert error["details"][0]["field"] == "expected_schema.properties.a.$ref"
+    assert problem in error["details"][0]["problem"]
+    assert "$defs" in error["message"]
+
+
+@pytest.mark.parametrize(
     ("options", "field"),
     [
         ({"two_digit_year_pivot": 120}, "options.two_digit_year_pivot"),
