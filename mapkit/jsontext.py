@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 from mapkit.api import validate_parsed
@@ -24,7 +25,8 @@ class JsonTextError(ValueError):
 
 
 class _NonFinite:
-    """A ``NaN``, ``Infinity`` or overflowing number as written in the JSON text."""
+    """A ``NaN``, ``Infinity``, overflowing number or overlong integer as written in the JSON
+    text; ``value`` is its float value (infinity for an overlong integer)."""
 
     def __init__(self, text: str, value: float) -> None:
         self.text = text
@@ -51,6 +53,15 @@ def _constant(text: str) -> _NonFinite:
     return _NonFinite(text, float(text))
 
 
+def _int(text: str) -> int | _NonFinite:
+    try:
+        return int(text)
+    except ValueError:
+        # int() raises ValueError above sys.get_int_max_str_digits() digits (4300 unless
+        # configured), because CPython bounds its quadratic-time text conversion.
+        return _NonFinite(text, float(text))
+
+
 def _float(text: str) -> float | _NonFinite:
     value = float(text)
     return value if math.isfinite(value) else _NonFinite(text, value)
@@ -60,9 +71,10 @@ def validate_json(raw: str | bytes, expected_schema: Any, *, coerce: bool = Fals
                   **options: Any) -> ValidationResult:
     """Validate JSON text against an expected schema.
 
-    Repeated keys, ``NaN``, ``Infinity`` and numbers too large for a double are issues at
-    their field. Text that is not JSON gives one ``invalid_format`` issue at field ``""``.
-    Takes the options of ``mapkit.validate``.
+    Repeated keys, ``NaN``, ``Infinity``, numbers too large for a double and integers with more
+    digits than Python converts (4300 by default) are issues at their field. Text that is not
+    JSON gives one ``invalid_format`` issue at field ``""``. Takes the options of
+    ``mapkit.validate``.
     """
     if isinstance(raw, bytes | bytearray):
         raw = bytes(raw).decode("utf-8-sig", errors="replace")
@@ -86,7 +98,7 @@ def parse_json_text(raw: str, options: ValidationOptions) -> tuple[Any, dict[str
     """
     try:
         parsed = json.loads(raw, object_pairs_hook=_object_from_pairs,
-                            parse_constant=_constant, parse_float=_float)
+                            parse_constant=_constant, parse_float=_float, parse_int=_int)
     except json.JSONDecodeError as error:
         raise JsonTextError(f"not valid JSON: {error.msg} at line {error.lineno} "
                             f"column {error.colno}") from error
@@ -128,6 +140,12 @@ def _non_finite_issue(path: str, marker: _NonFinite, options: ValidationOptions)
         return Issue(field=path, code="type_mismatch", expected="finite JSON number", got=got,
                      reason=f"is {marker.text.lstrip('-')}, which is not JSON",
                      hint="send a number, or null if the value is unknown")
+    digits = marker.text.lstrip("-")
+    if digits.isdigit():
+        return Issue(field=path, code="out_of_range", expected="finite JSON number", got=got,
+                     reason=f"is an integer of {len(digits)} digits, more than the "
+                            f"{sys.get_int_max_str_digits()} that mapkit reads",
+                     hint="send it as a string if the digits matter")
     return Issue(field=path, code="out_of_range", expected="finite JSON number", got=got,
                  reason="is too large for a double-precision number (about 1.8e308)",
                  hint="send it as a string if the digits matter")

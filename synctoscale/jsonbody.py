@@ -2,13 +2,14 @@
 
 Python's ``json`` module keeps the last of two equal keys and accepts ``NaN``; both silently
 change what the client meant, so both are rejected here with the key or token and its field
-path named.
+path named, as are numbers too large for a float and integers with too many digits.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -34,6 +35,7 @@ def loads_strict(raw: bytes | str) -> Any:
             object_pairs_hook=rejections.object_from_pairs,
             parse_constant=rejections.constant,
             parse_float=rejections.float_number,
+            parse_int=rejections.int_number,
         )
     except json.JSONDecodeError as exc:
         message = f"The request body is not valid JSON: {exc.msg} at character {exc.pos}."
@@ -42,8 +44,6 @@ def loads_strict(raw: bytes | str) -> Any:
         raise ApiError(400, "invalid_json", "The request body is nested too deeply.") from None
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_json", "The request body is not UTF-8 text.") from None
-    except ValueError as exc:  # an integer with more digits than Python converts
-        raise ApiError(400, "invalid_json", f"The request body has a bad number: {exc}.") from None
 
     if rejections.found:
         raise _first_rejection(document)
@@ -102,6 +102,22 @@ class _Rejections:
             return value
         self.found = True
         problem = f"the number {text[:40]} is too large for a 64-bit float; send a smaller one."
+        return _Rejected("invalid_number", problem, {"token": text[:40]})
+
+
+    def int_number(self, text: str) -> int | _Rejected:
+        try:
+            return int(text)
+        except ValueError:
+            # Python converts at most sys.get_int_max_str_digits() digits (4300 by default).
+            pass
+        self.found = True
+        digits = len(text.lstrip("-"))
+        problem = (
+            f"the integer {text[:20]}... has {digits} digits, more than the "
+            f"{sys.get_int_max_str_digits()} this service reads; send a shorter number, or the "
+            "digits as a JSON string."
+        )
         return _Rejected("invalid_number", problem, {"token": text[:40]})
 
 

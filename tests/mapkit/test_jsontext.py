@@ -56,6 +56,28 @@ def test_big_integer_literal_exact() -> None:
     assert result.data == {"id": 9007199254740993}
 
 
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_overlong_integer_is_an_issue(sign: str) -> None:
+    text = sign + "1" + "0" * 5000
+
+    result = mapkit.validate_json(f'{{"id": {text}}}', {"id": "integer"})
+
+    assert result.valid is False
+    assert [(issue.field, issue.code) for issue in result.issues] == [("id", "out_of_range")]
+    assert "an integer of 5001 digits, more than the 4300" in result.issues[0].message
+    assert "send it as a string" in result.issues[0].message.lower()
+    assert result.issues[0].got == text
+
+
+def test_integer_at_digit_limit_is_exact() -> None:
+    text = "9" * 4300
+
+    result = mapkit.validate_json(f'{{"id": {text}}}', {"id": "integer"})
+
+    assert result.valid is True
+    assert result.data == {"id": int(text)}
+
+
 def test_invalid_json_text() -> None:
     result = mapkit.validate_json('{"a": ', {"a": "string"})
 

@@ -80,6 +80,20 @@ def test_bad_body_gets_clear_4xx(
             {"token": "NaN", "field": "payload.a.b"},
         ),
         (
+            b'{"payload": {"a": 1' + b"0" * 5000 + b'}, "expected_schema": {"a": "integer"}}',
+            "invalid_number",
+            "payload.a: the integer 10000000000000000000... has 5001 digits, more than the 4300 "
+            "this service reads; send a shorter number, or the digits as a JSON string.",
+            {"token": "1" + "0" * 39, "field": "payload.a"},
+        ),
+        (
+            b'{"payload": {"a": [-' + b"9" * 4301 + b'.5]}, "expected_schema": {}}',
+            "invalid_number",
+            "payload.a[0]: the number -" + "9" * 39 + " is too large for a 64-bit float; "
+            "send a smaller one.",
+            {"token": "-" + "9" * 39, "field": "payload.a[0]"},
+        ),
+        (
             b"NaN",
             "invalid_number",
             "NaN is not a JSON number; send a finite number or null.",
