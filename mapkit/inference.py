@@ -91,7 +91,10 @@ def profile(records: Iterable[Mapping[str, Any]], *, text_source: bool | None = 
     """Profile records field by field and infer their schema.
 
     ``text_source`` is true when every value arrived as text, as from CSV. None decides it
-    from the records: true when no value anywhere is a number or a boolean.
+    from the records: true only when every record is flat and every value is a string or
+    null, as in ``csv.DictReader`` rows. A nested object, an array, a number or a boolean
+    anywhere means JSON records, whose strings stay strings. Pass ``text_source=False`` for
+    flat JSON records whose values are all strings, such as ``[{"costCenter": "10"}]``.
     """
     rows = list(records)
     for index, row in enumerate(rows):
@@ -99,7 +102,7 @@ def profile(records: Iterable[Mapping[str, Any]], *, text_source: bool | None = 
             raise ValueError(f"record {index} is not an object; infer_schema takes a list of "
                              "objects, such as the rows of a CSV file")
     if text_source is None:
-        text_source = not any(_has_typed_scalar(row) for row in rows)
+        text_source = all(_is_text_row(row) for row in rows)
     inference = _Inference(text_source, frozenset(token.strip() for token in null_tokens),
                            two_digit_year_pivot)
     schema = inference.object_fields(rows, ROOT)
@@ -107,14 +110,9 @@ def profile(records: Iterable[Mapping[str, Any]], *, text_source: bool | None = 
     return SchemaProfile(schema, fields, len(rows), text_source)
 
 
-def _has_typed_scalar(value: Any) -> bool:
-    if isinstance(value, bool | int | float):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_typed_scalar(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_typed_scalar(item) for item in value)
-    return False
+def _is_text_row(row: Mapping[str, Any]) -> bool:
+    """Tell whether a record looks like a CSV row: flat, with only strings and nulls."""
+    return all(value is None or isinstance(value, str) for value in row.values())
 
 
 @dataclass

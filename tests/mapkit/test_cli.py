@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import mapkit
 from mapkit.cli import _Progress, main
 from mapkit.readers import RecordFile
 
@@ -41,6 +42,21 @@ def test_infer_json_schema(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> 
         "Salary": "integer",
         "Active": "boolean",
     }
+
+
+def test_infer_nested_json_matches_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {"id": "00ub0oNGTSWTBKOLGLNR", "profile": {"costCenter": "10", "zipCode": "94107"}}
+    path = tmp_path / "user.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+    status = main(["infer", str(path), "--format", "json"])
+    schema = json.loads(capsys.readouterr().out)
+
+    assert status == 0
+    assert schema["profile"] == {"costCenter": "string", "zipCode": "string"}
+    assert schema == mapkit.infer_schema([record])
 
 
 def test_infer_table(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:

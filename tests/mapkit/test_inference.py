@@ -106,6 +106,41 @@ def test_json_strings_stay_strings() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("records", "text_source"),
+    [
+        ([{"costCenter": "10"}], True),
+        ([{"costCenter": "10", "left": None}], True),
+        ([{"profile": {"costCenter": "10"}}], False),
+        ([{"costCenter": "10", "tags": ["a"]}], False),
+        ([{"costCenter": "10"}, {"costCenter": "11", "active": True}], False),
+    ],
+)
+def test_text_source_decided_from_records(
+    records: list[dict[str, Any]], text_source: bool
+) -> None:
+    assert mapkit.profile(records).text_source is text_source
+
+
+def test_nested_json_strings_stay_strings() -> None:
+    # Shaped like an Okta user: nested objects whose values are all strings.
+    records = [{"id": "00ub0oNGTSWTBKOLGLNR",
+                "profile": {"costCenter": "10", "employeeNumber": "187", "zipCode": "94107"},
+                "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}}}]
+
+    schema = mapkit.infer_schema(records)
+
+    assert schema["profile"] == {"costCenter": "string", "employeeNumber": "string",
+                                 "zipCode": "string"}
+    assert mapkit.validate(records[0], schema).valid is True
+
+
+def test_flat_json_strings_with_text_source_false() -> None:
+    assert mapkit.infer_schema([{"costCenter": "10"}], text_source=False) == {
+        "costCenter": "string"
+    }
+
+
 STRING_KINDS = [
     (["ana@example.com", "kim@example.org"], "email"),
     (["123e4567-e89b-12d3-a456-426614174000"], "uuid"),
