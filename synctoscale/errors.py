@@ -13,9 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from synctoscale.problems import describe_errors
+from synctoscale.problems import describe_errors, join_words
 
 logger = logging.getLogger(__name__)
 
@@ -108,11 +109,41 @@ async def _handle_validation_error(request: Request, exc: RequestValidationError
         message = f"The request body is not valid JSON: {details[0]['problem']}"
         return JSONResponse(error_body("invalid_json", message, details), status_code=400)
 
+    if _body_missing(exc):
+        details = [{"field": "", "problem": _missing_body_problem(request), "type": "missing"}]
+
     first = details[0]
     message = f"Invalid request: {first['field'] or 'body'}: {first['problem']}"
     if len(details) > 1:
         message += f" ({len(details) - 1} more problem(s) in details)"
     return JSONResponse(error_body("validation_error", message, details), status_code=422)
+
+
+def _body_missing(exc: RequestValidationError) -> bool:
+    """Tell whether the only error is a required body that was sent empty."""
+    errors = exc.errors()
+    return len(errors) == 1 and errors[0].get("type") == "missing" and (
+        tuple(errors[0].get("loc", ())) == ("body",)
+    )
+
+
+def _missing_body_problem(request: Request) -> str:
+    """Build the problem text for an empty body, naming what the route's body model takes.
+
+    A model may set ``EXPECTED_BODY`` to describe its forms; otherwise its required fields
+    are listed.
+    """
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(body_field, "field_info", None), "annotation", None)
+    problem = "is empty; send a JSON object"
+    expected = getattr(model, "EXPECTED_BODY", None)
+    if isinstance(expected, str):
+        return f"{problem} with {expected}"
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        required = [name for name, field in model.model_fields.items() if field.is_required()]
+        if required:
+            return f"{problem} with {join_words(required, 'and')}"
+    return problem
 
 
 def _body_not_sent_as_json(request: Request, exc: RequestValidationError) -> bool:

@@ -42,8 +42,12 @@ def loads_strict(raw: bytes | str) -> Any:
         raise ApiError(400, "invalid_json", message, {"position": exc.pos}) from None
     except RecursionError:
         raise ApiError(400, "invalid_json", "The request body is nested too deeply.") from None
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid_json", "The request body is not UTF-8 text.") from None
+    except UnicodeDecodeError as exc:
+        message = (
+            f"The request body is not UTF-8 text: the byte 0x{exc.object[exc.start]:02x} at "
+            f"offset {exc.start} (counting from 0) is invalid in UTF-8; encode the JSON as UTF-8."
+        )
+        raise ApiError(400, "invalid_json", message, {"position": exc.start}) from None
 
     if rejections.found:
         raise _first_rejection(document)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 import nova
 from nova.errors import ModelNotFoundError
@@ -50,6 +59,14 @@ def _check_message(message: str) -> str:
     return message
 
 
+def _check_run_id(run_id: str) -> str:
+    if not run_id.strip():
+        raise PydanticCustomError(
+            "string_blank", "empty or only whitespace; send the id of a run, as listed by GET /runs"
+        )
+    return run_id
+
+
 # The limits stay in the JSON schema for clients, and ``_check_message`` states a violation
 # with its fix.
 ErrorMessage = Annotated[
@@ -59,10 +76,27 @@ ErrorMessage = Annotated[
 ]
 
 
+MISSING_MESSAGE = "is missing: send the provider's error text"
+
+
 class ErrorInput(BaseModel):
     """One provider error as a run or a caller recorded it."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _word_missing_message(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Word a missing ``message`` as the single form does, in place of "Field required"."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            if not any(_is_missing_message(error) for error in errors):
+                raise
+            raise ValidationError.from_exception_data(
+                exc.title, [_reworded(error) for error in errors]
+            ) from None
 
     message: ErrorMessage = Field(
         description="The provider's error text, not empty and at most 20000 characters.",
@@ -72,17 +106,39 @@ class ErrorInput(BaseModel):
     http_status: StrictInt | None = Field(None, ge=100, le=599, description="The response status.")
 
 
+def _is_missing_message(error: ErrorDetails) -> bool:
+    return error["type"] == "missing" and tuple(error["loc"]) == ("message",)
+
+
+def _reworded(error: ErrorDetails) -> InitErrorDetails:
+    """Rebuild one error for ``ValidationError.from_exception_data``, keeping its type and text."""
+    if _is_missing_message(error):
+        message, context = MISSING_MESSAGE, None
+    else:
+        message, context = error["msg"], error.get("ctx")
+    return {
+        "type": PydanticCustomError(error["type"], message, context),
+        "loc": error["loc"],
+        "input": error["input"],
+    }
+
+
 class ClassifyRequest(BaseModel):
     """A request with one error's fields at the top level, a batch in ``errors`` or a ``run_id``."""
 
     model_config = ConfigDict(extra="forbid")
+
+    EXPECTED_BODY: ClassVar[str] = (
+        "'message' (one error, with 'error_code', 'provider' and 'http_status' if known), "
+        "'errors' (a batch of such errors) or 'run_id' (the latest error of a run)"
+    )
 
     message: ErrorMessage | None = None
     error_code: str | None = Field(None, max_length=200)
     provider: str | None = Field(None, max_length=100)
     http_status: StrictInt | None = Field(None, ge=100, le=599)
     errors: list[ErrorInput] | None = Field(None, max_length=MAX_BATCH_ERRORS)
-    run_id: str | None = Field(
+    run_id: Annotated[str, AfterValidator(_check_run_id)] | None = Field(
         None, max_length=100, description="Classify the latest error of this run instead."
     )
 
@@ -147,6 +203,9 @@ async def classify(
 
     if request.message is None:
         # Checked here, not in the model, so that the error names the field.
+        if "message" in request.model_fields_set:
+            problem = "is null: send the provider's error text as a string"
+            raise invalid_request([{"field": "message", "problem": problem, "type": "string_type"}])
         problem = "is missing: send it, a batch as 'errors', or a 'run_id'"
         raise invalid_request([{"field": "message", "problem": problem, "type": "missing"}])
 

@@ -214,7 +214,13 @@ def test_missing_body_is_422_not_415(live_server: LiveServer) -> None:
         response = client.post("/mapping/validate")
 
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["problem"] == "Field required"
+    assert response.json()["error"]["details"] == [
+        {
+            "field": "",
+            "problem": "is empty; send a JSON object with payload and expected_schema",
+            "type": "missing",
+        }
+    ]
 
 
 def test_union_members_not_in_fields(live_server: LiveServer) -> None:

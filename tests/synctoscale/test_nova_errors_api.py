@@ -265,7 +265,7 @@ def test_action_error_code_is_classified(
     assert field in result["recommended_fix"]
 
 
-@pytest.mark.parametrize("body", [{}, {"error_code": "invalid_permission"}, {"message": None}])
+@pytest.mark.parametrize("body", [{}, {"error_code": "invalid_permission"}])
 def test_missing_message_names_field(live_server: LiveServer, body: dict[str, object]) -> None:
     with live_server.client() as client:
         response = client.post(PATH, json=body)
@@ -274,3 +274,120 @@ def test_missing_message_names_field(live_server: LiveServer, body: dict[str, ob
     error = response.json()["error"]
     assert error["details"][0]["field"] == "message"
     assert "a batch as 'errors', or a 'run_id'" in error["message"]
+
+
+@pytest.mark.parametrize("body", [{"message": None}, {"message": None, "http_status": 403}])
+def test_null_message_says_null(live_server: LiveServer, body: dict[str, object]) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    problem = "is null: send the provider's error text as a string"
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["message"] == f"Invalid request: message: {problem}"
+    assert error["details"] == [{"field": "message", "problem": problem, "type": "string_type"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "details"),
+    [
+        (
+            {"errors": [{}]},
+            [{"field": "errors[0].message", "type": "missing",
+              "problem": "is missing: send the provider's error text"}],
+        ),
+        (
+            {"errors": [{"message": "ok"}, {"http_status": "403"}]},
+            [
+                {"field": "errors[1].message", "type": "missing",
+                 "problem": "is missing: send the provider's error text"},
+                {"field": "errors[1].http_status", "type": "int_type",
+                 "problem": "Input should be an integer, not a string"},
+            ],
+        ),
+        (
+            {"errors": [{"error_code": "x" * 201}]},
+            [
+                {"field": "errors[0].message", "type": "missing",
+                 "problem": "is missing: send the provider's error text"},
+                {"field": "errors[0].error_code", "type": "string_too_long",
+                 "problem": "String should have at most 200 characters"},
+            ],
+        ),
+    ],
+)
+def test_batch_missing_message_wording(
+    live_server: LiveServer, body: dict[str, object], details: list[dict[str, str]]
+) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["details"] == details
+    assert error["message"].startswith(
+        f"Invalid request: {details[0]['field']}: {details[0]['problem']}"
+    )
+
+
+def test_empty_body_names_forms(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, content=b"", headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"].startswith("Invalid request: body: is empty; send a JSON object with ")
+    assert "'message'" in error["message"]
+    assert "'errors'" in error["message"]
+    assert "'run_id'" in error["message"]
+    assert error["details"][0]["field"] == ""
+
+
+@pytest.mark.parametrize("run_id", ["", "   "])
+def test_blank_run_id_is_422(live_server: LiveServer, run_id: str) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json={"run_id": run_id})
+
+    problem = "empty or only whitespace; send the id of a run, as listed by GET /runs"
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["details"] == [{"field": "run_id", "problem": problem, "type": "string_blank"}]
+
+
+def test_non_utf8_body_names_byte(live_server: LiveServer) -> None:
+    body = '{"message": "Zugriff verweigert für Benutzer"}'.encode("latin-1")
+    with live_server.client() as client:
+        response = client.post(PATH, content=body, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_json"
+    assert error["message"] == (
+        "The request body is not UTF-8 text: the byte 0xfc at offset 33 (counting from 0) is "
+        "invalid in UTF-8; encode the JSON as UTF-8."
+    )
+    assert error["details"] == {"position": 33}
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        (b'{"message": "x", "http_status": 1' + b"0" * 5000 + b"}", "http_status"),
+        (b'{"errors": [{"message": "x", "http_status": 4' + b"0" * 5000 + b"}]}",
+         "errors[0].http_status"),
+    ],
+)
+def test_overlong_integer_names_field(live_server: LiveServer, content: bytes, field: str) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, content=content, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_number"
+    assert error["details"]["field"] == field
+    assert error["message"].startswith(f"{field}: the integer ")
+    assert "5001 digits" in error["message"]
+    assert "set_int_max_str_digits" not in error["message"]
