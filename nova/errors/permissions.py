@@ -64,18 +64,16 @@ def _lexicon() -> dict[str, Any]:
 def provider_display_name(provider: str | None) -> str | None:
     """Return a provider's display name (``google_directory`` -> ``Google Directory``).
 
-    A provider outside the lexicon gets each word capitalised, except a word with a digit,
-    which keeps its spelling (``n8n``), because ``str.title`` would give ``N8N``.
+    A provider outside the lexicon keeps the name as the caller sent it, because a guessed
+    capitalisation (``Nosuchprovider``, ``Acmehr`` for AcmeHR) reads as a name the caller
+    never used.
     """
     if not provider:
         return None
     entry = _lexicon()["providers"].get(provider)
     if entry:
         return str(entry["display_name"])
-    words = provider.split("_")
-    return " ".join(
-        word if any(char.isdigit() for char in word) else word.capitalize() for word in words
-    )
+    return provider
 
 
 def has_status_page(provider: str | None) -> bool:

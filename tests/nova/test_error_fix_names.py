@@ -572,6 +572,23 @@ def test_status_page_only_where_one_exists(provider: str | None, expected: str) 
     assert "status_page" not in result.parameters
 
 
+@pytest.mark.parametrize(
+    ("provider", "name"),
+    [
+        ("nosuchprovider", "nosuchprovider"),
+        ("AcmeHR", "AcmeHR"),
+        ("new_hr_tool", "new_hr_tool"),
+        ("google", "Google"),
+        ("zapier", "Zapier"),
+        ("hubspot", "HubSpot"),
+    ],
+)
+def test_unclassified_fix_provider_name(provider: str, name: str) -> None:
+    result = classify_error("x", provider=provider)
+
+    assert result.recommended_fix.startswith(f"Unclassified {name} error; ")
+
+
 def test_duplicate_parameters_contain_existing_id() -> None:
     result = classify_error(
         "Contact already exists. Existing ID: 88174", provider="hubspot", http_status=409

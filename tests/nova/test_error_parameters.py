@@ -277,12 +277,14 @@ def test_parameter_found(category: str, message: str, key: str, expected: str) -
     [
         ("google_directory", "Google Directory"),
         ("hubspot", "HubSpot"),
-        ("new_hr_tool", "New Hr Tool"),
+        ("new_hr_tool", "new_hr_tool"),
+        ("nosuchprovider", "nosuchprovider"),
+        ("AcmeHR", "AcmeHR"),
         ("n8n", "n8n"),
         ("openai", "OpenAI"),
         ("bamboohr", "BambooHR"),
         ("synctoscale", "SyncToScale"),
-        ("acme_n8n_bridge", "Acme n8n Bridge"),
+        ("acme_n8n_bridge", "acme_n8n_bridge"),
         (None, None),
     ],
 )
