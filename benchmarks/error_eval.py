@@ -28,6 +28,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from nova.errors import ErrorClassifier
+from nova.errors.classifier import clip_message
 from nova.errors.cues import keyword_category
 from nova.errors.dataset import ErrorExample, load_examples
 from nova.errors.evaluation import (
@@ -38,6 +39,7 @@ from nova.errors.evaluation import (
     macro_f1_interval,
 )
 from nova.errors.features import code_tokens
+from nova.errors.parameters import extract_parameters
 from nova.errors.pipeline import DEFAULT_SETTINGS, QUICK_SETTINGS, build_pipeline
 from nova.errors.split import load_split, split_examples
 from nova.errors.storage import load_model, model_path
@@ -156,6 +158,16 @@ def print_long_message_latency() -> None:
     peer = max(_milliseconds(lambda r=record: pipeline.predict_proba([r])) for record in records)
     print(f"  40,000-character word, slowest of {len(records)} shapes: ", end="")
     print(f"{slowest:.1f} ms; peer {peer:.1f} ms (reads the whole message)")
+
+    # classify fills only the predicted category's fix, so time every category's extraction.
+    timings = [
+        (_milliseconds(lambda c=category, w=word: extract_parameters(c, clip_message(w))), category)
+        for category in CATEGORIES
+        for word in LONG_WORDS
+    ]
+    worst, category = max(timings)
+    print(f"  fix parameters of every category on those words, slowest: {worst:.1f} ms", end="")
+    print(f" ({category})")
 
 
 def main() -> None:

@@ -21,6 +21,12 @@ QUOTE = r"['\"‘’“”`]"
 
 # A name as messages write it: email, start_date, emails[0].value, enable_4.0.
 _NAME = r"[\w$]+(?:\[\d*\])*(?:\.[\w$]+(?:\[\d*\])*)*"
+# Start of a name: no name character before it. Patterns that begin with a name use it, so a
+# long unbroken word is scanned once instead of once from each of its characters.
+_NAME_START = r"(?<![\w$.\]])"
+# Length of the text after a candidate that the checks read. Slicing the whole rest of a long
+# message for every candidate would copy it again and again.
+_FOLLOWING_CHARS = 200
 _NOUN = r"(?:field|property|parameter|argument|column|attribute)"
 
 
@@ -37,7 +43,8 @@ class _Candidate:
 def _candidates(pattern: re.Pattern[str], message: str) -> Iterator[_Candidate]:
     for match in pattern.finditer(message):
         quoted = bool(match.groupdict().get("quote"))
-        yield _Candidate(match.group("field"), quoted, message[match.end() :])
+        following = message[match.end() : match.end() + _FOLLOWING_CHARS]
+        yield _Candidate(match.group("field"), quoted, following)
 
 
 # Words after an unquoted plain word that make it the subject, as in "field email is required"
@@ -110,10 +117,10 @@ _FIELD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[_Candidate], bool]], ...
         _is_named_field,
     ),
     # "The as_user parameter does not function", "max_tokens parameter must be less".
-    (re.compile(rf"(?P<field>{_NAME})\s+{_NOUN}\b", re.IGNORECASE), _is_identifier),
+    (re.compile(rf"{_NAME_START}(?P<field>{_NAME})\s+{_NOUN}\b", re.IGNORECASE), _is_identifier),
     (
         re.compile(
-            r"(?P<field>[A-Za-z_]\w*):\s+"
+            rf"{_NAME_START}(?P<field>[A-Za-z_]\w*):\s+"
             r"(?:is required|does not match|must|is invalid|is not valid)",
             re.IGNORECASE,
         ),
@@ -143,7 +150,9 @@ _FIELD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[_Candidate], bool]], ...
 # A JSON object with no object inside, such as one entry of a provider's list of field errors.
 _FLAT_JSON_OBJECT = re.compile(r"\{[^{}]*\}")
 # "Unhandled rejection Error: Must provide source or customer." states the rule, no field.
-_EXCEPTION_RULE = re.compile(r"\w*(?:Error|Exception):\s+(?P<rule>must\s[^.;]+)", re.IGNORECASE)
+_EXCEPTION_RULE = re.compile(
+    r"(?<!\w)\w*(?:Error|Exception):\s+(?P<rule>must\s[^.;]+)", re.IGNORECASE
+)
 
 
 def validation_values(message: str) -> dict[str, str | None]:

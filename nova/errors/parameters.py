@@ -36,15 +36,17 @@ _TIMEOUT = re.compile(
 )
 _UNIQUE_FIELD = re.compile(
     r"same value for (?:property|field)\s+(?P<field>\w+)"
-    r"|(?P<field2>\w+): an object with this field already exists"
+    r"|(?<!\w)(?P<field2>\w+): an object with this field already exists"
     r"|with (?:this|that|the same)\s+(?P<field3>email|name|login|username|domain)",
     re.IGNORECASE,
 )
+# An e-mail address, matched only from the start of its run of address characters.
+_EMAIL = re.compile(r"(?<![\w.+-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 _EXISTING_ID = re.compile(r"existing id:?\s*(?P<id>[\w-]+)", re.IGNORECASE)
 _NOT_FOUND = (
     re.compile(r"no such (?P<type>[a-z_ ]+?):\s*(?P<id>[\w-]+)", re.IGNORECASE),
     re.compile(
-        rf"(?P<type>[a-z_]+)\s+{QUOTE}(?P<id>[^'\"]+){QUOTE}\s+(?:was\s+)?not found",
+        rf"(?<![a-z_])(?P<type>[a-z_]+)\s+{QUOTE}(?P<id>[^'\"]+){QUOTE}\s+(?:was\s+)?not found",
         re.IGNORECASE,
     ),
     re.compile(
@@ -178,7 +180,7 @@ _REQUEST_ID = re.compile(
 # Google names a quota with a capitalised phrase before the keyword: "the Requests per day per
 # project quota". The capital is matched case-sensitively, so "the daily quota" starts at "daily".
 _QUOTA_NAME = re.compile(
-    r"(?P<name>(?-i:[A-Z]\w*\s+)?(?:daily|monthly|per[- ]day|storage|seat|plan|api)"
+    r"(?<!\w)(?P<name>(?-i:[A-Z]\w*\s+)?(?:daily|monthly|per[- ]day|storage|seat|plan|api)"
     r"[\w ]{0,30}?(?:quota|limit))",
     re.IGNORECASE,
 )
@@ -367,7 +369,7 @@ def _category_values(
         "token_expired": lambda: {
             "token_type": _lookup(message, _TOKEN_TYPES),
             "expired_ago": _expired_ago(message),
-            "account": _first_group(re.search(r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)", message)),
+            "account": _first_group(_EMAIL.search(message)),
         },
         "rate_limited": lambda: {"retry_after_seconds": _retry_after(message)},
         "quota_exceeded": lambda: {

@@ -34,7 +34,8 @@ _GRANTED_MARKER = re.compile(r"\b(?:provided|granted|current|have|has)\b", re.IG
 # the resource. After "permission to", the next word is the verb: "not allowed to create a
 # ticket", "permission to execute the specified operation".
 _ACCESS_PHRASE = re.compile(
-    r"(?P<verb>\w+)\s+(?:access\s+(?:to|on|for)|(?:permissions?|rights?|privileges?)\s+(?:on|for))"
+    r"(?<!\w)(?P<verb>\w+)\s+"
+    r"(?:access\s+(?:to|on|for)|(?:permissions?|rights?|privileges?)\s+(?:on|for))"
     r"\s+(?P<rest>[^.;:,()]*)"
     r"|(?:permissions?|privileges?|rights?|not allowed|not authori[sz]ed|not permitted)\s+to\s+"
     r"(?P<verb2>\w+)\s+(?P<rest2>[^.;:,()]*)",
