@@ -37,6 +37,8 @@ class PipelineSettings:
     ``missing_status_token`` is the status token of an error without an HTTP status. The
     empty default adds no feature. In the data a missing status mostly marks client-side
     errors, so a token for it pulled every status-less error towards ``unknown``.
+    ``code_in_message`` appends the error code's words to the message before its n-grams
+    are counted, so ``rate_limit_exceeded`` and "rate limit exceeded" share features.
     """
 
     word_ngrams: tuple[int, int] = (1, 2)
@@ -49,7 +51,7 @@ class PipelineSettings:
     cue_weight: float = 1.0
     use_provider: bool = False
     missing_status_token: str = ""
-    code_in_message: bool = False
+    code_in_message: bool = True
     classifier: Literal["logistic", "svm"] = "logistic"
     C: float = 10.0
     word_vector_weight: float = 2.0
