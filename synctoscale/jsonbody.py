@@ -119,8 +119,8 @@ class _Rejections:
         digits = len(text.lstrip("-"))
         problem = (
             f"the integer {text[:20]}... has {digits} digits, more than the "
-            f"{sys.get_int_max_str_digits()} this service reads; send a shorter number, or the "
-            "digits as a JSON string."
+            f"{sys.get_int_max_str_digits()} this service reads; send a shorter number "
+            "(a field that takes text can take the digits as a JSON string)."
         )
         return _Rejected("invalid_number", problem, {"token": text[:40]})
 

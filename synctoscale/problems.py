@@ -106,7 +106,8 @@ def problem_text(error: Mapping[str, Any]) -> str:
         return _length_problem(error)
 
     expected = _EXPECTED_KIND.get(error_type)
-    if expected is None:
+    # pydantic's own type errors read "Input should be ..."; a model's reworded one is kept.
+    if expected is None or not message.startswith("Input should be"):
         return message
     name = "an integer" if expected == "integer" else _KIND_NAMES[expected]
     return f"Input should be {name}, not {_KIND_NAMES[json_kind(error.get('input'))]}"

@@ -77,26 +77,34 @@ ErrorMessage = Annotated[
 
 
 MISSING_MESSAGE = "is missing: send the provider's error text"
+NULL_MESSAGE = "is null: send the provider's error text as a string"
+NOT_TEXT_MESSAGE = "is not a string: send the provider's error text as a string"
 
 
-class ErrorInput(BaseModel):
-    """One provider error as a run or a caller recorded it."""
+def _reword_message_errors(exc: ValidationError) -> ValidationError:
+    """Return ``exc`` with a missing, null or non-string ``message`` worded with its fix."""
+    errors = exc.errors()
+    if not any(_message_problem(error) for error in errors):
+        return exc
+    return ValidationError.from_exception_data(exc.title, [_reworded(error) for error in errors])
 
-    model_config = ConfigDict(extra="forbid")
+
+class _WordedMessage(BaseModel):
+    """Base of the request models with a ``message``: its errors are worded with their fix."""
 
     @model_validator(mode="wrap")
     @classmethod
-    def _word_missing_message(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """Word a missing ``message`` as the single form does, in place of "Field required"."""
+    def _word_message_errors(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         try:
             return handler(data)
         except ValidationError as exc:
-            errors = exc.errors()
-            if not any(_is_missing_message(error) for error in errors):
-                raise
-            raise ValidationError.from_exception_data(
-                exc.title, [_reworded(error) for error in errors]
-            ) from None
+            raise _reword_message_errors(exc) from None
+
+
+class ErrorInput(_WordedMessage):
+    """One provider error as a run or a caller recorded it."""
+
+    model_config = ConfigDict(extra="forbid")
 
     message: ErrorMessage = Field(
         description="The provider's error text, not empty and at most 20000 characters.",
@@ -106,14 +114,22 @@ class ErrorInput(BaseModel):
     http_status: StrictInt | None = Field(None, ge=100, le=599, description="The response status.")
 
 
-def _is_missing_message(error: ErrorDetails) -> bool:
-    return error["type"] == "missing" and tuple(error["loc"]) == ("message",)
+def _message_problem(error: ErrorDetails) -> str | None:
+    """Return the worded problem of an error on ``message``, or None for other errors."""
+    if tuple(error["loc"]) != ("message",):
+        return None
+    if error["type"] == "missing":
+        return MISSING_MESSAGE
+    if error["type"] == "string_type":
+        return NULL_MESSAGE if error["input"] is None else NOT_TEXT_MESSAGE
+    return None
 
 
 def _reworded(error: ErrorDetails) -> InitErrorDetails:
     """Rebuild one error for ``ValidationError.from_exception_data``, keeping its type and text."""
-    if _is_missing_message(error):
-        message, context = MISSING_MESSAGE, None
+    problem = _message_problem(error)
+    if problem is not None:
+        message, context = problem, None
     else:
         message, context = error["msg"], error.get("ctx")
     return {
@@ -123,7 +139,7 @@ def _reworded(error: ErrorDetails) -> InitErrorDetails:
     }
 
 
-class ClassifyRequest(BaseModel):
+class ClassifyRequest(_WordedMessage):
     """A request with one error's fields at the top level, a batch in ``errors`` or a ``run_id``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -196,33 +212,36 @@ async def classify(
         body = await run_in_threadpool(_classify_run, database, principal, request.run_id)
         return JSONResponse(body)
 
-    if "errors" in request.model_fields_set:
-        records = [error.model_dump() for error in _batch(request.errors)]
+    if request.errors is not None:
+        records = [error.model_dump() for error in request.errors]
         results = await run_in_threadpool(_classify, records)
         return JSONResponse({"results": [result.to_dict() for result in results]})
 
     if request.message is None:
-        # Checked here, not in the model, so that the error names the field.
-        if "message" in request.model_fields_set:
-            problem = "is null: send the provider's error text as a string"
-            raise invalid_request([{"field": "message", "problem": problem, "type": "string_type"}])
-        problem = "is missing: send it, a batch as 'errors', or a 'run_id'"
-        raise invalid_request([{"field": "message", "problem": problem, "type": "missing"}])
+        # A form's field sent as null counts as left out, so a client that writes every
+        # optional field still works. With no form left, the error names the null field.
+        raise invalid_request([_no_form_problem(request.model_fields_set)])
 
-    record = request.model_dump(exclude={"errors"})
+    record = request.model_dump(exclude={"errors", "run_id"})
     results = await run_in_threadpool(_classify, [record])
     return JSONResponse(results[0].to_dict())
 
 
-def _batch(errors: list[ErrorInput] | None) -> list[ErrorInput]:
-    """Return a batch's errors, or raise a 422 naming ``errors`` when it is null.
+# The problem with each form's field when it is null and no other form was sent.
+_NULL_FORMS = (
+    ("errors", "is null: send a list of errors, or leave 'errors' out", "list_type"),
+    ("run_id", "is null: send the id of a run from GET /runs, or leave it out", "string_type"),
+    ("message", NULL_MESSAGE, "string_type"),
+)
 
-    An empty list is valid and gives an empty list of results.
-    """
-    if errors is None:
-        problem = "is null: send a list of errors, or leave 'errors' out"
-        raise invalid_request([{"field": "errors", "problem": problem, "type": "list_type"}])
-    return errors
+
+def _no_form_problem(fields_set: set[str]) -> dict[str, str]:
+    """Return the 422 detail for a request that sent no error, naming a null field if any."""
+    for field, problem, kind in _NULL_FORMS:
+        if field in fields_set:
+            return {"field": field, "problem": problem, "type": kind}
+    problem = "is missing: send it, a batch as 'errors', or a 'run_id'"
+    return {"field": "message", "problem": problem, "type": "missing"}
 
 
 def _classify_run(database: Database, principal: Principal, run_id: str) -> dict[str, Any]:

@@ -83,7 +83,8 @@ def test_bad_body_gets_clear_4xx(
             b'{"payload": {"a": 1' + b"0" * 5000 + b'}, "expected_schema": {"a": "integer"}}',
             "invalid_number",
             "payload.a: the integer 10000000000000000000... has 5001 digits, more than the 4300 "
-            "this service reads; send a shorter number, or the digits as a JSON string.",
+            "this service reads; send a shorter number (a field that takes text can take the "
+            "digits as a JSON string).",
             {"token": "1" + "0" * 39, "field": "payload.a"},
         ),
         (

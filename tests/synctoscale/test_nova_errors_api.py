@@ -306,6 +306,26 @@ def test_null_message_says_null(live_server: LiveServer, body: dict[str, object]
             ],
         ),
         (
+            {"errors": [{"message": None}]},
+            [{"field": "errors[0].message", "type": "string_type",
+              "problem": "is null: send the provider's error text as a string"}],
+        ),
+        (
+            {"errors": [{"message": 5}]},
+            [{"field": "errors[0].message", "type": "string_type",
+              "problem": "is not a string: send the provider's error text as a string"}],
+        ),
+        (
+            {"message": 5},
+            [{"field": "message", "type": "string_type",
+              "problem": "is not a string: send the provider's error text as a string"}],
+        ),
+        (
+            {"run_id": None},
+            [{"field": "run_id", "type": "string_type",
+              "problem": "is null: send the id of a run from GET /runs, or leave it out"}],
+        ),
+        (
             {"errors": [{"error_code": "x" * 201}]},
             [
                 {"field": "errors[0].message", "type": "missing",
@@ -329,6 +349,23 @@ def test_batch_missing_message_wording(
     assert error["message"].startswith(
         f"Invalid request: {details[0]['field']}: {details[0]['problem']}"
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "Rate limit exceeded", "http_status": 429, "errors": None, "run_id": None},
+        {"errors": [{"message": "Rate limit exceeded", "http_status": 429}], "run_id": None},
+    ],
+)
+def test_null_other_forms_are_ignored(live_server: LiveServer, body: dict[str, object]) -> None:
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    assert response.status_code == 200
+    result = response.json()
+    first = result["results"][0] if "results" in result else result
+    assert first["category"] == "rate_limited"
 
 
 def test_empty_body_names_forms(live_server: LiveServer) -> None:
