@@ -148,10 +148,19 @@ _MAPPING = re.compile(
     r"mapping\s+'(?P<source>[^']+)'\s*->\s*'(?P<target>[^']+)'\s+failed:\s*(?P<problem>[^.]+)",
     re.IGNORECASE,
 )
+# Unknown name in a provider's own wording or in a library's standard message. The library
+# messages are those of the library_messages cues in cues.json.
 _MISSING_TARGET = re.compile(
     rf"no such column\s+{QUOTE}(?P<a>\w+){QUOTE}"
     r"|unrecogni[sz]ed field\s+\W*(?P<c>\w+)"
-    rf"|unknown target field\s+{QUOTE}(?P<d>\w+){QUOTE}",
+    rf"|unknown target field\s+{QUOTE}(?P<d>\w+){QUOTE}"
+    rf"|additional properties are not allowed \({QUOTE}(?P<e>[\w.$-]+){QUOTE} was unexpected"
+    rf"|\bcolumn {QUOTE}(?P<f>\w+){QUOTE}(?: of relation {QUOTE}[\w.]+{QUOTE})? does not exist"
+    r"|\bunknown (?:field|column|attribute|property|parameter|argument)(?: name)?:?\s+"
+    rf"{QUOTE}?(?P<g>\w+(?:\.\w+)*)"
+    r"|has no column named (?P<h>\w+)"
+    rf"|extra keys not allowed @ data\[{QUOTE}(?P<i>\w+){QUOTE}\]"
+    rf"|cannot query field {QUOTE}(?P<j>\w+){QUOTE}",
     re.IGNORECASE,
 )
 # A provider that rejects a property it does not have, such as HubSpot's PROPERTY_DOESNT_EXIST
@@ -326,7 +335,7 @@ def _mapping(message: str) -> dict[str, str | None]:
         values["unknown_property"] = unknown.group("name")
         return values
     target = _first_group(_MISSING_TARGET.search(message))
-    if target:
+    if target and not is_function_word(target):
         values.update(target_field=target, problem="does not exist in the target")
     return values
 

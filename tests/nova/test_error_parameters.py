@@ -319,3 +319,31 @@ def test_host_of_bracketed_placeholder_url(category: str) -> None:
     parameters = extract_parameters(category, message)
 
     assert "host" not in parameters
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Additional properties are not allowed ('fname' was unexpected)", "fname"),
+        ('column "fname" of relation "employees" does not exist', "fname"),
+        ("Json deserialize error: unknown field `fname`, expected one of `first_name`", "fname"),
+        ('strict decoding error: unknown field "spec.nfsPort"', "spec.nfsPort"),
+        ('Unknown field name: "Project_Name"', "Project_Name"),
+        ("ER_BAD_FIELD_ERROR: Unknown column 'hire_date' in 'field list'", "hire_date"),
+        ("SQLITE_ERROR: table employees has no column named fname", "fname"),
+        ("extra keys not allowed @ data['fname']. Got 'Jo'", "fname"),
+        ('Cannot query field "fname" on type "Employee".', "fname"),
+        ("Received unknown parameter: idempotency_key", "idempotency_key"),
+    ],
+)
+def test_unknown_name_is_target_field(message: str, expected: str) -> None:
+    parameters = extract_parameters("mapping_error", message)
+
+    assert parameters["target_field"] == expected
+    assert parameters["problem"] == "does not exist in the target"
+
+
+def test_unknown_field_without_name_fills_nothing() -> None:
+    message = "DB::Exception: Unknown field found while parsing JSONEachRow format"
+
+    assert extract_parameters("mapping_error", message) == {}
