@@ -108,9 +108,12 @@ def _refs(node: Any, path: str) -> Iterator[tuple[str, str]]:
 def ref_error(path: str, ref: str, error: referencing.exceptions.Unresolvable) -> SchemaError:
     """Build the :class:`SchemaError` for a ``$ref`` at ``path`` that did not resolve."""
     if isinstance(error, referencing.exceptions.PointerToNowhere):
+        # Drafts before 2019-09 keep definitions under "definitions", so the hint follows the
+        # folder the reference itself names.
+        folder = "definitions" if "/definitions/" in ref else "$defs"
         return SchemaError(path, f"is {ref!r}, which points to nothing in the schema",
-                           'Point it at a location that exists, such as "#/$defs/<name>", or '
-                           "add the missing definition")
+                           f'Point it at a location that exists, such as "#/{folder}/<name>", '
+                           "or add the missing definition")
     if isinstance(error, referencing.exceptions.NoSuchAnchor):
         return SchemaError(path, f"is {ref!r}, but the schema has no anchor named "
                                  f"{error.anchor!r}",

@@ -105,6 +105,7 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 UNRESOLVABLE_REFS = [
     ("$ref", "#/nope", "points to nothing", "#/$defs/"),
     ("$ref", "#/$defs/missing", "points to nothing", "#/$defs/"),
+    ("$ref", "#/definitions/missing", "points to nothing", "#/definitions/<name>"),
     ("$ref", "#nope", "no anchor named 'nope'", "$anchor"),
     ("$ref", "#nope/x", "neither an anchor name nor a JSON Pointer", '"#/nope/x"'),
     ("$ref", "https://example.invalid/person.json", "does not fetch", "$defs"),
