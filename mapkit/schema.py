@@ -158,6 +158,12 @@ def parse_schema(schema: Any) -> ObjectSpec | JsonSchemaSpec:
         spec = _parse_long_form(schema, "")
         assert isinstance(spec, ObjectSpec)
         return spec
+    if schema.get("type") == "object":
+        # "object" is no compact type name, so this is a JSON Schema without "properties".
+        raise SchemaError("type", "is 'object', but the schema has no \"$schema\" or "
+                                  "\"properties\", so it reads as the compact form",
+                          'Add "$schema": "https://json-schema.org/draft/2020-12/schema" to '
+                          "validate it as JSON Schema")
     return _parse_fields(schema, "")
 
 

@@ -40,6 +40,12 @@ SCHEMA_ERRORS = [
     ({"a": [{"b": "nope"}]}, "a[].b", "unknown type name", "Use one of"),
     ({"x.y": "nope"}, '["x.y"]', "unknown type name", "Use one of"),
     (["string"], "", "is an array, not an object", "Pass an object"),
+    (
+        {"type": "object", "allOf": [{"required": ["a"]}]},
+        "type",
+        "reads as the compact form",
+        '"$schema"',
+    ),
     ("string", "", "is a string, not an object", "Pass an object"),
     (
         {
