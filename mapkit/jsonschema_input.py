@@ -82,9 +82,9 @@ class JsonSchemaChecker:
             errors = sorted(self._validator.iter_errors(payload),
                             key=lambda error: _payload_position(payload, list(error.absolute_path)))
         except referencing.exceptions.Unresolvable as unresolvable:
-            # check_refs resolves every $ref when the schema is parsed; this catches the
-            # references it does not follow, such as a $dynamicRef to an anchor that is missing.
-            # jsonschema wraps referencing's error, so unwrap it to tell the kinds apart.
+            # Reached only for a reference that check_refs does not follow at parse time, such
+            # as a $dynamicRef to a missing anchor. jsonschema wraps referencing's error, so it
+            # is unwrapped to tell the kinds apart.
             cause = getattr(unresolvable, "_wrapped", unresolvable)
             path, ref = find_ref(self._schema, cause)
             raise ref_error(path, ref, cause) from None

@@ -41,7 +41,7 @@ _COPY_FIX: Final = ('Copy the referenced schema into "$defs" and point to it as 
 def check_refs(schema: dict[str, Any], meta_schema: dict[str, Any]) -> None:
     """Resolve every reference in ``schema``, raising :class:`SchemaError` for the first that fails.
 
-    ``meta_schema`` is the meta-schema of the validator that will check payloads; it decides
+    ``meta_schema`` is the meta-schema of the validator that will check payloads. It decides
     which draft's rules (``$id`` or ``id``, ``$anchor``) apply.
     """
     specification = referencing.jsonschema.specification_with(

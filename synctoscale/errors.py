@@ -122,9 +122,9 @@ async def _handle_validation_error(request: Request, exc: RequestValidationError
 def _body_missing(exc: RequestValidationError) -> bool:
     """Tell whether the only error is a required body that was sent empty."""
     errors = exc.errors()
-    return len(errors) == 1 and errors[0].get("type") == "missing" and (
-        tuple(errors[0].get("loc", ())) == ("body",)
-    )
+    if len(errors) != 1:
+        return False
+    return errors[0].get("type") == "missing" and tuple(errors[0].get("loc", ())) == ("body",)
 
 
 def _missing_body_problem(request: Request) -> str:

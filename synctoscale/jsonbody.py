@@ -108,13 +108,12 @@ class _Rejections:
         problem = f"the number {text[:40]} is too large for a 64-bit float; send a smaller one."
         return _Rejected("invalid_number", problem, {"token": text[:40]})
 
-
     def int_number(self, text: str) -> int | _Rejected:
-        try:
+        # int() raises ValueError above this many digits (4300 by default, 0 for no limit).
+        limit = sys.get_int_max_str_digits()
+        if limit == 0 or len(text.lstrip("-")) <= limit:
             return int(text)
-        except ValueError:
-            # Python converts at most sys.get_int_max_str_digits() digits (4300 by default).
-            pass
+
         self.found = True
         digits = len(text.lstrip("-"))
         problem = (

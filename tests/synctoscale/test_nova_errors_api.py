@@ -14,6 +14,17 @@ from tests.synctoscale.conftest import LiveServer
 from tests.synctoscale.connections import create_connection
 
 PATH = "/nova/v1/errors/classify"
+
+
+def _rejected(live_server: LiveServer, body: dict[str, object]) -> dict[str, Any]:
+    """Post ``body``, check that it is a 422 validation error, and return the error object."""
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    assert response.status_code == 422
+    error: dict[str, Any] = response.json()["error"]
+    assert error["code"] == "validation_error"
+    return error
 EXAMPLE_ERROR = {
     "message": "User lacks write access to directory",
     "error_code": "invalid_permission",
@@ -98,12 +109,8 @@ def test_empty_batch_returns_no_results(live_server: LiveServer) -> None:
 def test_malformed_body_is_422_naming_field(
     live_server: LiveServer, body: dict[str, object], field_part: str
 ) -> None:
-    with live_server.client() as client:
-        response = client.post(PATH, json=body)
+    error = _rejected(live_server, body)
 
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "validation_error"
     assert field_part in error["message"] or any(field_part in d["field"] for d in error["details"])
 
 
@@ -339,12 +346,8 @@ def test_null_message_says_null(live_server: LiveServer, body: dict[str, object]
 def test_batch_missing_message_wording(
     live_server: LiveServer, body: dict[str, object], details: list[dict[str, str]]
 ) -> None:
-    with live_server.client() as client:
-        response = client.post(PATH, json=body)
+    error = _rejected(live_server, body)
 
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "validation_error"
     assert error["details"] == details
     assert error["message"].startswith(
         f"Invalid request: {details[0]['field']}: {details[0]['problem']}"
