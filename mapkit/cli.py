@@ -1,7 +1,8 @@
 """The ``mapkit`` command: validate a file of records against a schema, or infer its schema.
 
-Exit status: 0 when every record is valid, 1 when some record is invalid, 2 for bad usage or
-input that cannot be read (with a message on standard error, never a traceback).
+Exit status: 0 when every record is valid, 1 when some record is invalid, 2 for bad usage, input
+that cannot be read or input with no records (with a message on standard error, never a
+traceback).
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def _run_validate(arguments: argparse.Namespace) -> int:
         for record in records.records(progress.update):
             result = validator.validate(record.payload, text_issues=record.text_issues)
             summary.add(record, result.valid, result.issues)
+    if summary.records == 0:
+        raise _no_records_error(records, "validate")
 
     report = summary.to_dict(records, validator, coerce)
     if arguments.format == "json":
@@ -258,8 +261,7 @@ def _run_infer(arguments: argparse.Namespace) -> int:
     with _Progress(records) as progress:
         payloads = [record.payload for record in records.records(progress.update)]
     if not payloads:
-        raise ReadError(f"{records.name}: the file contains no records, so there is nothing to "
-                        "infer; check that it is the right file and not only a header")
+        raise _no_records_error(records, "infer")
     try:
         result = profile(payloads, text_source=records.format == "csv",
                          two_digit_year_pivot=arguments.two_digit_year_pivot)
@@ -272,6 +274,13 @@ def _run_infer(arguments: argparse.Namespace) -> int:
     else:
         _print_profile_table(records.name, result, sys.stdout)
     return EXIT_VALID
+
+
+def _no_records_error(records: RecordFile, command: str) -> ReadError:
+    # An empty input is more often a wrong path or a failed export than a real empty data set,
+    # so both commands reject it rather than report "0 records, all valid".
+    return ReadError(f"{records.name}: the file contains no records, so there is nothing to "
+                     f"{command}; check that it is the right file and not only a header")
 
 
 def _print_profile_table(name: str, result: SchemaProfile, out: TextIO) -> None:

@@ -275,15 +275,25 @@ def test_coerce_hint_only_when_it_helps(tmp_path: Path,
     assert "1 issue has a canonical value to suggest; --coerce" in hint
 
 
-def test_infer_empty_file_is_usage_error(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "empty.csv"
-    path.write_text("EmpID,Name\n")
+@pytest.mark.parametrize("command", [["infer"], ["validate", "--schema", '{"EmpID": "integer"}']])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("empty.csv", ""), ("header.csv", "EmpID,Name\n"), ("empty.jsonl", ""), ("empty.json", "[]")],
+)
+def test_empty_file_is_usage_error(
+    tmp_path: Path, command: list[str], name: str, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
 
-    status = main(["infer", str(path)])
+    status = main([command[0], str(path), *command[1:]])
+    captured = capsys.readouterr()
 
     assert status == 2
-    assert "contains no records" in capsys.readouterr().err
+    assert f"{name}: the file contains no records, so there is nothing to {command[0]}" in (
+        captured.err
+    )
+    assert captured.out == ""
 
 
 def test_missing_schema_file_named(hr_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
