@@ -28,6 +28,9 @@ def loads_strict(raw: bytes | str) -> Any:
     A 422 names the field that contains the rejected value, such as ``payload.x.a``, in its
     message and in ``details.field``.
     """
+    if isinstance(raw, bytes):
+        _reject_utf16_and_utf32(raw)
+
     rejections = _Rejections()
     try:
         document = json.loads(
@@ -52,6 +55,26 @@ def loads_strict(raw: bytes | str) -> Any:
     if rejections.found:
         raise _first_rejection(document)
     return document
+
+
+def _reject_utf16_and_utf32(raw: bytes) -> None:
+    """Raise a 400 for a UTF-16 or UTF-32 body, which ``json.loads`` would otherwise decode.
+
+    RFC 8259 requires UTF-8 for JSON exchanged between systems, and allows a parser to skip a
+    UTF-8 byte order mark, so a body that starts with one is still accepted.
+    """
+    # json.detect_encoding is the check json.loads applies to bytes: a UTF-16 or UTF-32 byte
+    # order mark, or the zero bytes that ASCII characters have in those encodings.
+    encoding = json.detect_encoding(raw)
+    if encoding in ("utf-8", "utf-8-sig"):
+        return
+
+    family = encoding[:6].upper()
+    message = (
+        f"The request body is {family} text, not UTF-8: JSON over HTTP must be UTF-8 "
+        "(RFC 8259); encode the JSON as UTF-8."
+    )
+    raise ApiError(400, "invalid_json", message, {"encoding": family})
 
 
 class _Rejected:

@@ -46,6 +46,42 @@ def test_bad_body_gets_clear_4xx(
 
 
 @pytest.mark.parametrize(
+    ("encoding", "detected"),
+    [
+        ("utf-16", "UTF-16"),
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_bodies_are_400(
+    live_server: LiveServer, encoding: str, detected: str
+) -> None:
+    body = '{"payload": {"a": 1}, "expected_schema": {"a": "integer"}}'.encode(encoding)
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=JSON)
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_json"
+    assert error["message"] == (
+        f"The request body is {detected} text, not UTF-8: JSON over HTTP must be UTF-8 "
+        "(RFC 8259); encode the JSON as UTF-8."
+    )
+    assert error["details"] == {"encoding": detected}
+
+
+def test_utf8_byte_order_mark_is_accepted(live_server: LiveServer) -> None:
+    body = '{"payload": {"a": 1}, "expected_schema": {"a": "integer"}}'.encode("utf-8-sig")
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=JSON)
+
+    assert response.status_code == 200
+    assert response.json()["valid"] is True
+
+
+@pytest.mark.parametrize(
     ("body", "code", "message", "details"),
     [
         (
