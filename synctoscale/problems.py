@@ -33,6 +33,10 @@ _MISSING = frozenset({"missing", "missing_argument", "missing_keyword_only_argum
 # recognises labels in the part of a location that cannot be compared with the input.
 _UNION_MEMBER = re.compile(r"^[\w-]+\[.*\]$")
 
+# JSON numbers as RFC 8259, section 6 defines them, and the integers among them.
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
 _KIND_OF_LABEL = {
     "str": "string",
     "constrained-str": "string",
@@ -109,8 +113,14 @@ def problem_text(error: Mapping[str, Any]) -> str:
     # pydantic's own type errors read "Input should be ..."; a model's reworded one is kept.
     if expected is None or not message.startswith("Input should be"):
         return message
+    value = error.get("input")
     name = "an integer" if expected == "integer" else _KIND_NAMES[expected]
-    return f"Input should be {name}, not {_KIND_NAMES[json_kind(error.get('input'))]}"
+    problem = f"Input should be {name}, not {_KIND_NAMES[json_kind(value)]}"
+    pattern = {"integer": _JSON_INTEGER, "number": _JSON_NUMBER}.get(expected)
+    if pattern is not None and isinstance(value, str) and pattern.fullmatch(value):
+        # A quoted number such as "50": the client has the right value in the wrong JSON type.
+        return f"{problem}. Send it as a JSON number, without quotes"
+    return problem
 
 
 def unknown_field_problem(

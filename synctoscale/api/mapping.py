@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 import mapkit
 from synctoscale.auth import Principal, current_principal
@@ -27,7 +27,7 @@ class ValidateOptions(BaseModel):
     default_region: str | None = Field(
         None, description="ISO 3166 region for phone numbers written without a country code."
     )
-    two_digit_year_pivot: int | None = Field(
+    two_digit_year_pivot: StrictInt | None = Field(
         None, ge=0, le=100, description="Two-digit years below this are 20YY, others 19YY."
     )
     decimal_comma: StrictBool | None = Field(None, description="Read '1.234,56' as 1234.56.")

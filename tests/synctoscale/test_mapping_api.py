@@ -219,3 +219,33 @@ def test_boolean_field_needs_json_boolean(
     assert error["code"] == "validation_error"
     assert error["message"] == f"Invalid request: {field}: {problem}"
     assert error["details"] == [{"field": field, "problem": problem, "type": "bool_type"}]
+
+
+@pytest.mark.parametrize(
+    ("pivot", "problem"),
+    [
+        (
+            "50",
+            "Input should be an integer, not a string. Send it as a JSON number, without quotes",
+        ),
+        ("fifty", "Input should be an integer, not a string"),
+        ("50.0", "Input should be an integer, not a string"),
+        (True, "Input should be an integer, not true or false"),
+        (50.5, "Input should be an integer, not a number"),
+    ],
+)
+def test_year_pivot_needs_json_integer(live_server: LiveServer, pivot: Any, problem: str) -> None:
+    body = {
+        "payload": {"hired": "01/02/03"},
+        "expected_schema": {"hired": {"type": "date", "format": "MM/DD/YY"}},
+        "options": {"two_digit_year_pivot": pivot},
+    }
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", json=body)
+
+    field = "options.two_digit_year_pivot"
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": "int_type"}]

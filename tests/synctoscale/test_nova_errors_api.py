@@ -309,7 +309,8 @@ def test_null_message_says_null(live_server: LiveServer, body: dict[str, object]
                 {"field": "errors[1].message", "type": "missing",
                  "problem": "is missing: send the provider's error text"},
                 {"field": "errors[1].http_status", "type": "int_type",
-                 "problem": "Input should be an integer, not a string"},
+                 "problem": "Input should be an integer, not a string. "
+                            "Send it as a JSON number, without quotes"},
             ],
         ),
         (
