@@ -1,0 +1,93 @@
+"""Score a saved error classifier on labelled rows from providers it never saw.
+
+Grouped cross-validation reuses rows that shaped the features, cues and settings, so it can
+flatter the model. Rows collected after a model was trained, from providers new to the
+dataset, test it the way a user's first error from a new provider does. Score them before
+they join the training data; once they do, the figure cannot be measured again.
+
+The rows are classified by ``ErrorClassifier.classify``, the path ``nova.classify_errors``
+takes, so the service-code table and the ``unknown`` threshold apply. Scores use the rows'
+labels and, where ``relabels.jsonl`` logs an adjudicated change, also the first labels.
+
+Run from the repository root, for example against the model of an earlier commit:
+
+    git show b2e9e57:models/error_classifier.skops > /tmp/before.skops
+    python benchmarks/new_rows_eval.py --model /tmp/before.skops datasets/errors/NEW.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from nova.errors import ErrorClassifier
+from nova.errors.classifier import UNKNOWN
+from nova.errors.dataset import ErrorExample, first_labels, provider_group
+from nova.errors.evaluation import GroupedPredictions, macro_f1_interval
+from nova.errors.taxonomy import CATEGORIES
+
+
+def read_rows(paths: list[Path]) -> list[ErrorExample]:
+    """Read labelled rows from JSONL files, in order."""
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as lines:
+            rows.extend(ErrorExample(**json.loads(line)) for line in lines if line.strip())
+    return rows
+
+
+def summary(labels: list[str], predicted: list[str]) -> str:
+    """Return macro-F1 over the categories present in ``labels``, and accuracy."""
+    present = sorted(set(labels))
+    macro = f1_score(labels, predicted, labels=present, average="macro", zero_division=0)
+    accuracy = float(np.mean(np.array(labels) == np.array(predicted)))
+    return f"macro-F1 {macro:.3f}  accuracy {accuracy:.3f}"
+
+
+def group_interval(rows: list[ErrorExample], predicted: list[str]) -> tuple[float, float]:
+    """Return a 95% interval for macro-F1, resampling provider groups as cross-validation does."""
+    answers = np.zeros((len(rows), len(CATEGORIES)))
+    answers[np.arange(len(rows)), [CATEGORIES.index(category) for category in predicted]] = 1.0
+    groups = [provider_group(row) for row in rows]
+    scored = GroupedPredictions([row.category for row in rows], groups, answers, folds=0)
+    return macro_f1_interval(scored, threshold=0.0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the scores of a saved model on the given rows."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("files", type=Path, nargs="+", help="JSONL files of labelled rows")
+    parser.add_argument("--model", type=Path, default=None, help="default: the committed model")
+    arguments = parser.parse_args(argv)
+
+    rows = read_rows(arguments.files)
+    classifier = ErrorClassifier.load(arguments.model)
+    records = [row.as_record() for row in rows]
+    labels = [row.category for row in rows]
+    providers = len({row.provider for row in rows})
+    print(f"{len(rows)} rows from {providers} providers")
+
+    threshold = classifier.threshold
+    for name, value in (("with the unknown threshold", threshold), ("without it", 0.0)):
+        detailed = value == threshold
+        classifier.threshold = value
+        predicted = [result.category for result in classifier.classify(records)]
+        abstained = sum(category == UNKNOWN for category in predicted)
+        print(f"{name} ({value}): {summary(labels, predicted)}  unknown answers {abstained}")
+        if detailed:
+            low, high = group_interval(rows, predicted)
+            print(f"  95% interval over provider groups: {low:.3f}-{high:.3f}")
+            print(f"  against first labels: {summary(first_labels(rows), predicted)}")
+            pairs = zip(labels, predicted, strict=True)
+            wrong = Counter((label, guess) for label, guess in pairs if label != guess)
+            for (label, guess), count in wrong.most_common(8):
+                print(f"  {count:3d}  {label} -> {guess}")
+
+
+if __name__ == "__main__":
+    main()
