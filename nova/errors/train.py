@@ -108,8 +108,13 @@ def _first_labels_headline(
     return _headline(dataclasses.replace(predictions, labels=first_labels(examples)))
 
 
-def train_and_save(models_dir: Path | None = None, *, quick: bool = False) -> dict[str, Any]:
+def train_and_save(
+    models_dir: Path | None = None, *, quick: bool = False, jobs: int | None = None
+) -> dict[str, Any]:
     """Evaluate, fit on the development groups, score the frozen groups, save, return metrics.
+
+    ``jobs`` fits the cross-validation folds in that many processes; the figures do not
+    depend on it.
 
     The ``unknown`` threshold comes from the grouped cross-validation predictions (see
     choose_threshold), never from the frozen groups. Writes ``error_classifier.skops`` and
@@ -123,7 +128,9 @@ def train_and_save(models_dir: Path | None = None, *, quick: bool = False) -> di
 
     started = time.perf_counter()
     folds = QUICK_FOLDS if quick else None
-    predictions = grouped_predictions(lambda: build_pipeline(settings), development, folds=folds)
+    predictions = grouped_predictions(
+        lambda: build_pipeline(settings), development, folds=folds, n_jobs=jobs
+    )
     threshold = choose_threshold(predictions)
     evaluation = score(predictions, threshold)
 
@@ -182,9 +189,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--models-dir", type=Path, default=None, help="output folder (default: models/)"
     )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="processes for the cross-validation folds"
+    )
     arguments = parser.parse_args(argv)
 
-    metrics = train_and_save(arguments.models_dir, quick=arguments.quick)
+    metrics = train_and_save(arguments.models_dir, quick=arguments.quick, jobs=arguments.jobs)
     grouped, frozen = metrics["grouped_cv"], metrics["frozen_test"]
     print(
         f"{metrics['split']}: accuracy {grouped['accuracy']:.3f}, "
