@@ -54,7 +54,7 @@ class PipelineSettings:
     code_in_message: bool = True
     classifier: Literal["logistic", "svm"] = "logistic"
     C: float = 10.0
-    word_vector_weight: float = 2.0
+    word_vector_weight: float = 1.0
 
     def replace(self, **changes: Any) -> PipelineSettings:
         """Return a copy with ``changes`` applied."""
