@@ -2,13 +2,16 @@
 
 Python's ``json`` module keeps the last of two equal keys and accepts ``NaN``; both silently
 change what the client meant, so both are rejected here with the key or token and its field
-path named, as are numbers too large for a float and integers with too many digits.
+path named, as are numbers too large for a float and integers with too many digits. So is a
+string escape of half a UTF-16 surrogate pair (``"\\ud800"``): JSON allows it, but it is no
+Unicode character, so no UTF-8 response, database row or log line could hold the text.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -20,6 +23,11 @@ from synctoscale.errors import ApiError
 from synctoscale.problems import field_path
 
 __all__ = ["StrictJSONRoute", "loads_strict"]
+
+# A \uXXXX escape of a high or low surrogate. Only such an escape can put a lone surrogate
+# into parsed text, so the walk that looks for one runs only when the body has one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def loads_strict(raw: bytes | str) -> Any:
@@ -54,7 +62,35 @@ def loads_strict(raw: bytes | str) -> Any:
 
     if rejections.found:
         raise _first_rejection(document)
+    encoded = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+    if _SURROGATE_ESCAPE.search(encoded):
+        _reject_lone_surrogates(document)
     return document
+
+
+def _reject_lone_surrogates(document: Any) -> None:
+    """Raise a 422 naming the first key or string with an unpaired UTF-16 surrogate."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            raise _lone_surrogate_error(path, "string")
+        if isinstance(value, dict):
+            for key in value:
+                if _LONE_SURROGATE.search(key):
+                    raise _lone_surrogate_error((*path, key), "key")
+        stack.extend(reversed(_children(path, value)))
+
+
+def _lone_surrogate_error(path: tuple[str | int, ...], where: str) -> ApiError:
+    # The key itself may hold the surrogate, so the field is written with it escaped.
+    field = field_path(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    problem = (
+        f"the {where} holds a \\u escape of half a UTF-16 surrogate pair, which is not a "
+        "Unicode character; send the character itself in UTF-8, or both halves of the pair."
+    )
+    message = f"{field}: {problem}" if field else problem[:1].upper() + problem[1:]
+    return ApiError(422, "invalid_string", message, {"field": field})
 
 
 def _reject_utf16_and_utf32(raw: bytes) -> None:

@@ -136,6 +136,22 @@ def test_utf8_byte_order_mark_is_accepted(live_server: LiveServer) -> None:
             "NaN is not a JSON number; send a finite number or null.",
             {"token": "NaN", "field": ""},
         ),
+        (
+            b'{"payload": {"a": "x\\ud800"}, "expected_schema": {"a": "string"}}',
+            "invalid_string",
+            "payload.a: the string holds a \\u escape of half a UTF-16 surrogate pair, which "
+            "is not a Unicode character; send the character itself in UTF-8, or both halves "
+            "of the pair.",
+            {"field": "payload.a"},
+        ),
+        (
+            b'{"payload": {"k\\uDC00": 1}, "expected_schema": {}}',
+            "invalid_string",
+            "payload.k\\udc00: the key holds a \\u escape of half a UTF-16 surrogate pair, "
+            "which is not a Unicode character; send the character itself in UTF-8, or both "
+            "halves of the pair.",
+            {"field": "payload.k\\udc00"},
+        ),
     ],
 )
 def test_strict_json_rejection_names_field(
@@ -292,3 +308,33 @@ def test_huge_body_bad_token_401(live_server: LiveServer) -> None:
     )
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/nova/v1/errors/classify", b'{"run_id": "run_\\ud800"}', "run_id"),
+        ("/nova/v1/errors/classify", b'{"message": "denied \\udfff"}', "message"),
+        ("/workflows/hello/run", b'{"payload": {"name": "A\\ud800"}}', "payload.name"),
+    ],
+)
+def test_lone_surrogate_is_422_on_every_route(
+    live_server: LiveServer, path: str, body: bytes, field: str
+) -> None:
+    # Before the check these gave 500s, and a run stored with such a payload could not be read.
+    with live_server.client() as client:
+        response = client.post(path, content=body, headers=JSON)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_string"
+    assert error["details"] == {"field": field}
+
+
+def test_surrogate_pair_escape_is_one_character(live_server: LiveServer) -> None:
+    body = b'{"payload": {"a": "\\ud83d\\ude00"}, "expected_schema": {"a": "string"}}'
+    with live_server.client() as client:
+        response = client.post("/mapping/validate", content=body, headers=JSON)
+
+    assert response.status_code == 200
+    assert response.json()["valid"] is True
