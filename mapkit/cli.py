@@ -230,9 +230,10 @@ def _print_validation_table(report: dict[str, Any], summary: _Summary, max_rows:
     errors = sum(count for (_, _, severity), count in summary.groups.items()
                  if severity == "error")
     warnings = sum(summary.groups.values()) - errors
-    out.write(f"{report['file']}: {report['records']} records ({report['format']}, "
-              f"{report['mode']} mode): {report['valid_records']} valid, "
-              f"{report['invalid_records']} invalid; {errors} errors, {warnings} warnings\n")
+    out.write(f"{report['file']}: {_format_count(report['records'], 'record')} "
+              f"({report['format']}, {report['mode']} mode): {report['valid_records']} valid, "
+              f"{report['invalid_records']} invalid; {_format_count(errors, 'error')}, "
+              f"{_format_count(warnings, 'warning')}\n")
     for path, setting in report["settled"].items():
         described = ", ".join(f"{key} {value}" for key, value in setting.items())
         out.write(f"settled from the column {path}: {described}\n")
@@ -247,13 +248,19 @@ def _print_validation_table(report: dict[str, Any], summary: _Summary, max_rows:
     _write_table(rows, out)
     hidden = len(summary.groups) - max_rows
     if hidden > 0:
-        out.write(f"... and {hidden} more rows; use --max-rows or --format json for all\n")
+        out.write(f"... and {_format_count(hidden, 'more row')}; use --max-rows or --format json "
+                  "for all\n")
     fixable = sum(count for key, count in summary.groups.items()
                   if summary.first[key][1].suggestion is not ABSENT)
     if report["mode"] == "strict" and fixable:
         counted = "1 issue has" if fixable == 1 else f"{fixable} issues have"
         out.write(f"\n{counted} a canonical value to suggest; --coerce accepts "
                   "values that convert without loss and reports only the rest\n")
+
+
+def _format_count(count: int, noun: str) -> str:
+    """Return ``count`` and ``noun``, plural unless the count is 1 ("1 record", "0 records")."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _run_infer(arguments: argparse.Namespace) -> int:
@@ -285,7 +292,7 @@ def _no_records_error(records: RecordFile, command: str) -> ReadError:
 
 def _print_profile_table(name: str, result: SchemaProfile, out: TextIO) -> None:
     source = "text (CSV)" if result.text_source else "typed JSON"
-    out.write(f"{name}: {result.records} records, values read as {source}\n\n")
+    out.write(f"{name}: {_format_count(result.records, 'record')}, values read as {source}\n\n")
     rows = [["field", "type", "format", "nullable", "present", "distinct", "notes"]]
     for item in result.fields:
         notes = "; ".join(item.notes)
@@ -345,7 +352,8 @@ class _Progress:
         share = min(position / self._total, 1.0) if self._total else 0.0
         filled = int(share * 30)
         bar = "#" * filled + "." * (30 - filled)
-        self._stream.write(f"\r{self._name} [{bar}] {share:4.0%} {self._count} records")
+        self._stream.write(f"\r{self._name} [{bar}] {share:4.0%} "
+                           f"{_format_count(self._count, 'record')}")
         self._stream.flush()
 
 

@@ -197,6 +197,10 @@ class _Inference:
         return _Judgement("any", notes=[f"mixes {', '.join(sorted(kinds))} values"])
 
     def strings(self, texts: list[str], name: str) -> _Judgement:
+        # E.164 text such as +14155550100 also reads as a signed integer, so phones are
+        # checked before numbers. Short signed numbers (+5, +100) are not valid phones.
+        if all(is_canonical_phone(text) for text in texts):
+            return _Judgement("phone")
         if self.text_source:
             judgement = _text_number_or_boolean(texts, name)
             if judgement is not None:
@@ -204,8 +208,7 @@ class _Inference:
         temporal = self.temporal(texts)
         if temporal is not None:
             return temporal
-        for type_name, check in (("email", is_canonical_email), ("uuid", is_canonical_uuid),
-                                 ("phone", is_canonical_phone)):
+        for type_name, check in (("email", is_canonical_email), ("uuid", is_canonical_uuid)):
             if all(check(text) for text in texts):
                 return _Judgement(type_name)
         if all("://" in text and is_canonical_url(text) for text in texts):

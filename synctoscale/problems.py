@@ -145,6 +145,10 @@ def _length_problem(error: Mapping[str, Any]) -> str:
     actual = int(context.get("actual_length", 0))
     if context.get("field_type") == "Dictionary":
         unit = "key"
+    elif isinstance(error.get("input"), str):
+        # A string whose max_length pydantic checks after a validator gets the generic
+        # too_long error, which counts its characters as "items".
+        unit = "character"
     else:
         names = [part for part in error.get("loc", ()) if isinstance(part, str)]
         unit = _singular(names[-1]) if names else "item"

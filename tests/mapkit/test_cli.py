@@ -258,6 +258,49 @@ def test_progress_bar_only_on_terminal_for_large_files() -> None:
     assert pipe.getvalue() == ""
 
 
+@pytest.mark.parametrize(
+    ("records", "summary"),
+    [
+        ([{"a": 1, "p": "+1 201 555 0143"}],
+         "1 record (json, strict mode): 1 valid, 0 invalid; 0 errors, 1 warning"),
+        ([{"a": "x", "p": "+12015550143"}],
+         "1 record (json, strict mode): 0 valid, 1 invalid; 1 error, 0 warnings"),
+        ([{"a": "x", "p": "+1 201 555 0143"}, {"a": "y", "p": "+1 201 555 0144"}],
+         "2 records (json, strict mode): 0 valid, 2 invalid; 2 errors, 2 warnings"),
+    ],
+)
+def test_validate_summary_counts_agree(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       records: list[dict[str, object]], summary: str) -> None:
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records))
+
+    main(["validate", str(path), "--schema", '{"a": "integer", "p": "phone"}'])
+    out = capsys.readouterr().out
+
+    assert out.startswith(f"{path}: {summary}\n")
+
+
+def test_validate_hidden_row_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "records.json"
+    path.write_text('[{"a": "x", "b": "y"}]')
+
+    main(["validate", str(path), "--schema", '{"a": "integer", "b": "integer"}',
+          "--max-rows", "1"])
+    out = capsys.readouterr().out
+
+    assert "... and 1 more row; use --max-rows" in out
+
+
+def test_infer_table_one_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("EmpID\n10026\n")
+
+    main(["infer", str(path)])
+    out = capsys.readouterr().out
+
+    assert out.startswith(f"{path}: 1 record, values read as text (CSV)\n")
+
+
 def test_coerce_hint_only_when_it_helps(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     numbers = tmp_path / "numbers.json"

@@ -161,6 +161,31 @@ def test_string_kinds(values: list[str], expected: str) -> None:
     assert mapkit.infer_schema(records)["value"] == expected
 
 
+@pytest.mark.parametrize("name", ["tel", "phone"])
+def test_csv_e164_phones_infer_phone(name: str) -> None:
+    rows = [{name: "+14155550100"}, {name: "+442071838750"}]
+    result = mapkit.profile(rows, text_source=True)
+
+    assert result.schema == {name: "phone"}
+    assert result.fields[0].notes == ()
+    assert mapkit.validate(rows[0], result.schema, coerce=True).valid is True
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["+5", "-3", "+100"], "integer"),
+        (["+14155550100", "+5"], "integer"),
+        (["14155550100", "442071838750"], "integer"),
+        (["+0415555010", "+14155550100"], "string"),
+    ],
+)
+def test_csv_signed_integers_not_phones(values: list[str], expected: str) -> None:
+    rows = [{"count": value} for value in values]
+
+    assert mapkit.infer_schema(rows, text_source=True) == {"count": expected}
+
+
 def test_ambiguous_date_column_stays_string() -> None:
     result = mapkit.profile([{"d": "01.01.2015"}, {"d": "01.01.2016"}])
 

@@ -174,6 +174,26 @@ def test_batch_at_limit_is_accepted(live_server: LiveServer) -> None:
     assert len(response.json()["results"]) == MAX_BATCH_ERRORS
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "problem"),
+    [
+        ({"run_id": "r" * 5000}, "run_id", "at most 100 characters are allowed, not 5000"),
+        (
+            {"errors": [{"message": "timeout"}] * (MAX_BATCH_ERRORS + 1)},
+            "errors",
+            f"at most {MAX_BATCH_ERRORS} errors are allowed, not {MAX_BATCH_ERRORS + 1}",
+        ),
+    ],
+)
+def test_length_limit_names_unit(
+    live_server: LiveServer, body: dict[str, object], field: str, problem: str
+) -> None:
+    error = _rejected(live_server, body)
+
+    assert error["message"] == f"Invalid request: {field}: {problem}"
+    assert error["details"] == [{"field": field, "problem": problem, "type": "too_long"}]
+
+
 def test_invalid_json_is_400(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.post(
