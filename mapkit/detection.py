@@ -127,9 +127,12 @@ def _numeric_formats(value: Any) -> list[str]:
     if isinstance(value, bool):
         return []
     if isinstance(value, str):
-        if _NUMBER_TEXT.fullmatch(value.strip()) is None:
+        text = value.strip()
+        if _NUMBER_TEXT.fullmatch(text) is None:
             return []
-        number = float(value)
+        # str.strip() removes separators such as \x1f that float() keeps, so convert the
+        # stripped text that was checked.
+        number = float(text)
     elif isinstance(value, int | float):
         number = float(value)
     else:
