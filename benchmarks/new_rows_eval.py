@@ -27,7 +27,7 @@ from sklearn.metrics import f1_score
 
 from nova.errors import ErrorClassifier
 from nova.errors.classifier import UNKNOWN
-from nova.errors.dataset import ErrorExample, first_labels, provider_group
+from nova.errors.dataset import ErrorExample, default_dataset_dir, first_labels, provider_group
 from nova.errors.evaluation import GroupedPredictions, macro_f1_interval
 from nova.errors.taxonomy import CATEGORIES
 
@@ -39,6 +39,20 @@ def read_rows(paths: list[Path]) -> list[ErrorExample]:
         with path.open(encoding="utf-8") as lines:
             rows.extend(ErrorExample(**json.loads(line)) for line in lines if line.strip())
     return rows
+
+
+def labels_before_adjudication(rows: list[ErrorExample], paths: list[Path]) -> list[str]:
+    """Return each row's first label, from the label logs of the dataset and the rows' folders."""
+    folders = {default_dataset_dir()} | {path.resolve().parent for path in paths}
+    labels = [row.category for row in rows]
+    for folder in sorted(folders):
+        if (folder / "relabels.jsonl").is_file():
+            before = first_labels(rows, folder)
+            labels = [
+                old if old != row.category else label
+                for label, old, row in zip(labels, before, rows, strict=True)
+            ]
+    return labels
 
 
 def summary(labels: list[str], predicted: list[str]) -> str:
@@ -82,7 +96,8 @@ def main(argv: list[str] | None = None) -> None:
         if detailed:
             low, high = group_interval(rows, predicted)
             print(f"  95% interval over provider groups: {low:.3f}-{high:.3f}")
-            print(f"  against first labels: {summary(first_labels(rows), predicted)}")
+            before = labels_before_adjudication(rows, arguments.files)
+            print(f"  against first labels: {summary(before, predicted)}")
             pairs = zip(labels, predicted, strict=True)
             wrong = Counter((label, guess) for label, guess in pairs if label != guess)
             for (label, guess), count in wrong.most_common(8):

@@ -24,6 +24,11 @@ DATASET_DIR = default_dataset_dir()
 EXAMPLE_FILES = sorted(
     path for path in DATASET_DIR.glob("*.jsonl") if path.name not in NOT_EXAMPLES
 )
+# Rows from providers new to the dataset, scored by the committed model and not trained on.
+PENDING_DIR = DATASET_DIR / "pending"
+PENDING_FILES = sorted(
+    path for path in PENDING_DIR.glob("*.jsonl") if path.name not in NOT_EXAMPLES
+)
 FIELD_TYPES = {
     "id": (str,),
     "provider": (str,),
@@ -44,7 +49,7 @@ def examples() -> list[ErrorExample]:
     return load_examples()
 
 
-@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", EXAMPLE_FILES + PENDING_FILES, ids=lambda path: path.name)
 def test_rows_follow_schema(path: Path) -> None:
     for number, row in enumerate(_rows(path), start=1):
         where = f"{path.name}:{number}"
@@ -180,3 +185,23 @@ def test_provider_group_joins_families(provider: str, group: str) -> None:
     )
 
     assert provider_group(example) == group
+
+
+def test_pending_rows_are_apart_from_the_training_data(examples: list[ErrorExample]) -> None:
+    pending = load_examples(PENDING_DIR)
+
+    trained_groups = {provider_group(example) for example in examples}
+    assert pending
+    assert {example.id for example in pending}.isdisjoint(example.id for example in examples)
+    assert {provider_group(example) for example in pending}.isdisjoint(trained_groups)
+
+
+def test_pending_relabels_log_matches_pending_rows() -> None:
+    by_id = {example.id: example for example in load_examples(PENDING_DIR)}
+    entries = _rows(PENDING_DIR / "relabels.jsonl")
+
+    assert len({entry["id"] for entry in entries}) == len(entries)
+    for entry in entries:
+        assert entry["by"] == "adjudication", entry
+        assert by_id[str(entry["id"])].category == entry["new"] != entry["old"], entry
+        assert entry["rule"] in disambiguation_rules(), entry
