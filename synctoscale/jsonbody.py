@@ -4,7 +4,7 @@ Python's ``json`` module keeps the last of two equal keys and accepts ``NaN``; b
 change what the client meant, so both are rejected here with the key or token and its field
 path named, as are numbers too large for a float and integers with too many digits. So is a
 string escape of half a UTF-16 surrogate pair (``"\\ud800"``): JSON allows it, but it is no
-Unicode character, so no UTF-8 response, database row or log line could hold the text.
+Unicode character, so no UTF-8 response, database row or log line could contain the text.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from synctoscale.problems import field_path
 
 __all__ = ["StrictJSONRoute", "loads_strict"]
 
-# A \uXXXX escape of a high or low surrogate. Only such an escape can put a lone surrogate
-# into parsed text, so the walk that looks for one runs only when the body has one.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+# A \uXXXX escape of a high or low surrogate. Strict UTF-8 text cannot contain a surrogate
+# itself, so the walk that looks for a lone one runs only when the body has such an escape.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -62,8 +63,11 @@ def loads_strict(raw: bytes | str) -> Any:
 
     if rejections.found:
         raise _first_rejection(document)
-    encoded = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
-    if _SURROGATE_ESCAPE.search(encoded):
+    if isinstance(raw, bytes):
+        escaped = _SURROGATE_ESCAPE_BYTES.search(raw) is not None
+    else:
+        escaped = _SURROGATE_ESCAPE.search(raw) is not None
+    if escaped:
         _reject_lone_surrogates(document)
     return document
 
@@ -74,23 +78,21 @@ def _reject_lone_surrogates(document: Any) -> None:
     while stack:
         path, value = stack.pop()
         if isinstance(value, str) and _LONE_SURROGATE.search(value):
-            raise _lone_surrogate_error(path, "string")
+            raise _lone_surrogate(path, "string")
         if isinstance(value, dict):
             for key in value:
                 if _LONE_SURROGATE.search(key):
-                    raise _lone_surrogate_error((*path, key), "key")
+                    raise _lone_surrogate((*path, key), "key")
         stack.extend(reversed(_children(path, value)))
 
 
-def _lone_surrogate_error(path: tuple[str | int, ...], where: str) -> ApiError:
-    # The key itself may hold the surrogate, so the field is written with it escaped.
-    field = field_path(path).encode("utf-8", "backslashreplace").decode("utf-8")
+def _lone_surrogate(path: tuple[str | int, ...], where: str) -> ApiError:
     problem = (
-        f"the {where} holds a \\u escape of half a UTF-16 surrogate pair, which is not a "
-        "Unicode character; send the character itself in UTF-8, or both halves of the pair."
+        f"the {where} contains a \\u escape of one half of a UTF-16 surrogate pair, which is "
+        "not a valid Unicode character. Send the character itself as UTF-8, or escape both "
+        "halves of the pair."
     )
-    message = f"{field}: {problem}" if field else problem[:1].upper() + problem[1:]
-    return ApiError(422, "invalid_string", message, {"field": field})
+    return _Rejected("invalid_string", problem, {}).error(path)
 
 
 def _reject_utf16_and_utf32(raw: bytes) -> None:
@@ -122,11 +124,17 @@ class _Rejected:
         self.details = details
 
     def error(self, path: tuple[str | int, ...]) -> ApiError:
-        field = field_path(path)
+        field = _escaped(field_path(path))
         message = (
             f"{field}: {self.problem}" if field else self.problem[:1].upper() + self.problem[1:]
         )
-        return ApiError(422, self.code, message, {**self.details, "field": field})
+        details = {name: _escaped(value) for name, value in self.details.items()}
+        return ApiError(422, self.code, message, {**details, "field": field})
+
+
+def _escaped(text: str) -> str:
+    """Return text with lone surrogates written as ``\\udXXX``, so a UTF-8 response can carry it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _DuplicateKeys(dict[str, Any]):

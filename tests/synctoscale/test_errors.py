@@ -139,18 +139,25 @@ def test_utf8_byte_order_mark_is_accepted(live_server: LiveServer) -> None:
         (
             b'{"payload": {"a": "x\\ud800"}, "expected_schema": {"a": "string"}}',
             "invalid_string",
-            "payload.a: the string holds a \\u escape of half a UTF-16 surrogate pair, which "
-            "is not a Unicode character; send the character itself in UTF-8, or both halves "
-            "of the pair.",
+            "payload.a: the string contains a \\u escape of one half of a UTF-16 surrogate "
+            "pair, which is not a valid Unicode character. Send the character itself as UTF-8, "
+            "or escape both halves of the pair.",
             {"field": "payload.a"},
         ),
         (
             b'{"payload": {"k\\uDC00": 1}, "expected_schema": {}}',
             "invalid_string",
-            "payload.k\\udc00: the key holds a \\u escape of half a UTF-16 surrogate pair, "
-            "which is not a Unicode character; send the character itself in UTF-8, or both "
-            "halves of the pair.",
+            "payload.k\\udc00: the key contains a \\u escape of one half of a UTF-16 "
+            "surrogate pair, which is not a valid Unicode character. Send the character itself "
+            "as UTF-8, or escape both halves of the pair.",
             {"field": "payload.k\\udc00"},
+        ),
+        (
+            b'{"payload": {"k\\ud800": 1, "k\\ud800": 2}, "expected_schema": {}}',
+            "duplicate_key",
+            "payload.k\\ud800: the key 'k\\ud800' appears twice in one JSON object; send each "
+            "key once.",
+            {"key": "k\\ud800", "field": "payload.k\\ud800"},
         ),
     ],
 )
@@ -318,10 +325,11 @@ def test_huge_body_bad_token_401(live_server: LiveServer) -> None:
         ("/workflows/hello/run", b'{"payload": {"name": "A\\ud800"}}', "payload.name"),
     ],
 )
-def test_lone_surrogate_is_422_on_every_route(
+def test_lone_surrogate_rejected_on_routes(
     live_server: LiveServer, path: str, body: bytes, field: str
 ) -> None:
-    # Before the check these gave 500s, and a run stored with such a payload could not be read.
+    # Without the check, these requests failed with a 500, and a run stored with such a
+    # payload could not be read back.
     with live_server.client() as client:
         response = client.post(path, content=body, headers=JSON)
 
@@ -331,7 +339,7 @@ def test_lone_surrogate_is_422_on_every_route(
     assert error["details"] == {"field": field}
 
 
-def test_surrogate_pair_escape_is_one_character(live_server: LiveServer) -> None:
+def test_surrogate_pair_escape_accepted(live_server: LiveServer) -> None:
     body = b'{"payload": {"a": "\\ud83d\\ude00"}, "expected_schema": {"a": "string"}}'
     with live_server.client() as client:
         response = client.post("/mapping/validate", content=body, headers=JSON)
