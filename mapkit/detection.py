@@ -130,8 +130,8 @@ def _numeric_formats(value: Any) -> list[str]:
         text = value.strip()
         if _NUMBER_TEXT.fullmatch(text) is None:
             return []
-        # str.strip() removes separators such as \x1f that float() keeps, so convert the
-        # stripped text that was checked.
+        # str.strip() removes separators such as \x1f that float() rejects, so the stripped
+        # text that passed the check is the one converted.
         number = float(text)
     elif isinstance(value, int | float):
         number = float(value)

@@ -46,6 +46,8 @@ def is_canonical_number(value: Any) -> bool:
 
 def read_integer(value: Any, spec: ScalarSpec, options: ValidationOptions) -> Finding:
     """Read a value as an integer: ``42``, ``42.0`` and ``"42"`` pass, ``42.5`` never does."""
+    # NOTE: a leading "+" reads as a sign, so under a schema that wrongly says integer, the
+    # E.164 phone "+14155550100" converts to 14155550100 without a warning.
     if is_canonical_integer(value):
         return Finding(value)
     if isinstance(value, float):

@@ -108,8 +108,8 @@ def test_booleans_are_not_dates() -> None:
 
 
 @pytest.mark.parametrize("separator", ["\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028"])
-def test_number_with_separator_character_is_read_stripped(separator: str) -> None:
-    # str.strip() removes these, float() does not; hypothesis found the crash with "0\x1f".
+def test_number_with_separator_stripped(separator: str) -> None:
+    # str.strip() removes these characters and float() does not. Hypothesis found "0\x1f".
     guess = mapkit.detect_date_format([f"45000{separator}"])
 
     assert guess.matched == 1

@@ -187,7 +187,7 @@ def test_provider_group_joins_families(provider: str, group: str) -> None:
     assert provider_group(example) == group
 
 
-def test_pending_rows_are_apart_from_the_training_data(examples: list[ErrorExample]) -> None:
+def test_pending_rows_outside_training(examples: list[ErrorExample]) -> None:
     pending = load_examples(PENDING_DIR)
 
     trained_groups = {provider_group(example) for example in examples}
@@ -196,7 +196,7 @@ def test_pending_rows_are_apart_from_the_training_data(examples: list[ErrorExamp
     assert {provider_group(example) for example in pending}.isdisjoint(trained_groups)
 
 
-def test_pending_relabels_log_matches_pending_rows() -> None:
+def test_pending_relabels_match_rows() -> None:
     by_id = {example.id: example for example in load_examples(PENDING_DIR)}
     entries = _rows(PENDING_DIR / "relabels.jsonl")
 
