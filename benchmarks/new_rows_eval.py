@@ -33,11 +33,23 @@ from nova.errors.taxonomy import CATEGORIES
 
 
 def read_rows(paths: list[Path]) -> list[ErrorExample]:
-    """Read labelled rows from JSONL files, in order."""
+    """Read labelled rows from JSONL files, in order.
+
+    Raises SystemExit naming the file and line of a row that is not JSON or lacks a field.
+    """
     rows = []
     for path in paths:
         with path.open(encoding="utf-8") as lines:
-            rows.extend(ErrorExample(**json.loads(line)) for line in lines if line.strip())
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    rows.append(ErrorExample(**json.loads(line)))
+                except (json.JSONDecodeError, TypeError) as error:
+                    raise SystemExit(
+                        f"{path}:{number}: invalid row ({error}); each line must be a JSON object "
+                        "with the fields of datasets/errors/DATASHEET.md"
+                    ) from None
     return rows
 
 
@@ -86,9 +98,11 @@ def main(argv: list[str] | None = None) -> None:
     providers = len({row.provider for row in rows})
     print(f"{len(rows)} rows from {providers} providers")
 
-    threshold = classifier.threshold
-    for name, value in (("with the unknown threshold", threshold), ("without it", 0.0)):
-        detailed = value == threshold
+    settings = (
+        ("with the unknown threshold", classifier.threshold, True),
+        ("without it", 0.0, False),
+    )
+    for name, value, detailed in settings:
         classifier.threshold = value
         predicted = [result.category for result in classifier.classify(records)]
         abstained = sum(category == UNKNOWN for category in predicted)
