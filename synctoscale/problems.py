@@ -110,7 +110,8 @@ def problem_text(error: Mapping[str, Any]) -> str:
         return _length_problem(error)
 
     expected = _EXPECTED_KIND.get(error_type)
-    # pydantic's own type errors read "Input should be ..."; a model's reworded one is kept.
+    # pydantic's own type errors start with "Input should be". A message that a model's
+    # validator wrote is kept as it is.
     if expected is None or not message.startswith("Input should be"):
         return message
     value = error.get("input")
@@ -118,7 +119,7 @@ def problem_text(error: Mapping[str, Any]) -> str:
     problem = f"Input should be {name}, not {_KIND_NAMES[json_kind(value)]}"
     pattern = {"integer": _JSON_INTEGER, "number": _JSON_NUMBER}.get(expected)
     if pattern is not None and isinstance(value, str) and pattern.fullmatch(value):
-        # A quoted number such as "50": the client has the right value in the wrong JSON type.
+        # A quoted number such as "50" is the right value sent as the wrong JSON type.
         return f"{problem}. Send it as a JSON number, without quotes"
     return problem
 

@@ -113,7 +113,7 @@ def train_and_save(
 ) -> dict[str, Any]:
     """Evaluate, fit on the development groups, score the frozen groups, save, return metrics.
 
-    ``jobs`` fits the cross-validation folds in that many processes; the figures do not
+    ``jobs`` fits the cross-validation folds in that many processes. The figures do not
     depend on it.
 
     The ``unknown`` threshold comes from the grouped cross-validation predictions (see
@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> None:
         "--jobs", type=int, default=None, help="processes for the cross-validation folds"
     )
     arguments = parser.parse_args(argv)
+    if arguments.jobs is not None and arguments.jobs < 1:
+        parser.error(f"--jobs must be 1 or more, not {arguments.jobs}")
 
     metrics = train_and_save(arguments.models_dir, quick=arguments.quick, jobs=arguments.jobs)
     grouped, frozen = metrics["grouped_cv"], metrics["frozen_test"]

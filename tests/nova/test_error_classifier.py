@@ -16,6 +16,7 @@ from nova.errors.dataset import load_examples
 from nova.errors.split import load_split, split_examples
 from nova.errors.storage import METRICS_FILENAME, TRUSTED_TYPES, model_path, models_dir
 from nova.errors.train import dataset_fingerprint, training_fit
+from nova.errors.train import main as train_main
 
 # (message, error_code, provider, http_status, expected category): errors as providers'
 # documentation and SDKs print them, two or more per category.
@@ -491,3 +492,15 @@ def test_recorded_frozen_figures_are_complete() -> None:
     assert set(metrics["frozen_test"]["f1_per_category"]) == set(nova.CATEGORIES)
     assert 0.0 < metrics["frozen_test"]["macro_f1"] <= 1.0
     assert 0.0 < metrics["frozen_test_without_threshold"]["macro_f1"] <= 1.0
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_train_rejects_bad_jobs(
+    jobs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The output folder keeps the committed model safe should the check ever let training run.
+    with pytest.raises(SystemExit) as exit_info:
+        train_main(["--jobs", jobs, "--quick", "--models-dir", str(tmp_path)])
+
+    assert exit_info.value.code == 2
+    assert f"--jobs must be 1 or more, not {jobs}" in capsys.readouterr().err
