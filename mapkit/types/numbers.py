@@ -15,6 +15,7 @@ from typing import Any, Final
 from mapkit.options import ValidationOptions
 from mapkit.schema import ScalarSpec
 from mapkit.types.base import Finding, Problem, convertible, invalid, type_mismatch
+from mapkit.types.phones import is_canonical_phone
 
 __all__ = ["is_canonical_integer", "is_canonical_number", "read_integer", "read_number",
            "read_number_text"]
@@ -46,8 +47,6 @@ def is_canonical_number(value: Any) -> bool:
 
 def read_integer(value: Any, spec: ScalarSpec, options: ValidationOptions) -> Finding:
     """Read a value as an integer: ``42``, ``42.0`` and ``"42"`` pass, ``42.5`` never does."""
-    # NOTE: a leading "+" reads as a sign, so under a schema that wrongly says integer, the
-    # E.164 phone "+14155550100" converts to 14155550100 without a warning.
     if is_canonical_integer(value):
         return Finding(value)
     if isinstance(value, float):
@@ -87,15 +86,25 @@ def read_number(value: Any, spec: ScalarSpec, options: ValidationOptions) -> Fin
 
 
 def _from_text(text: str, number: int | float, reason: str) -> Finding:
-    """Convert number text; zero-padded digits (01001) keep a warning because they are often
-    codes whose leading zeros the number drops."""
-    if _ZERO_PADDED.match(text.strip()) is None:
-        return convertible(number, reason)
-    return Finding(number, Problem(
-        "type_mismatch", f"{reason}, and its leading zeros are dropped", number,
-        convertible=True, coerced_severity="warning",
-        hint='declare the field "string" if the digits are a code such as a ZIP or FIPS code',
-    ))
+    """Convert number text, keeping a warning where the number drops what the text meant.
+
+    Zero-padded digits (01001) are often codes whose leading zeros the number drops, and a
+    valid phone number in E.164 (+14155550100) loses its plus sign and reads as a count.
+    """
+    stripped = text.strip()
+    if is_canonical_phone(stripped):
+        return _convert_with_warning(number, f"{reason}, and it is a phone number whose + sign is dropped",
+                      'declare the field "phone" to keep it in E.164')
+    if _ZERO_PADDED.match(stripped) is not None:
+        return _convert_with_warning(number, f"{reason}, and its leading zeros are dropped",
+                      'declare the field "string" if the digits are a code such as a ZIP or '
+                      "FIPS code")
+    return convertible(number, reason)
+
+
+def _convert_with_warning(number: int | float, message: str, hint: str) -> Finding:
+    return Finding(number, Problem("type_mismatch", message, number, convertible=True,
+                                   coerced_severity="warning", hint=hint))
 
 
 def _decimal_comma(spec: ScalarSpec, options: ValidationOptions) -> bool | None:

@@ -6,6 +6,7 @@ import math
 from datetime import timedelta, timezone
 from typing import Any
 
+import phonenumbers
 from email_validator import validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -369,6 +370,24 @@ def test_fast_email_pattern_never_wider(address: str) -> None:
         validator.validate({"email": address}).valid
         == mapkit.validate({"email": address}, {"email": "email"}).valid
     )
+
+
+def _example_phones() -> list[str]:
+    numbers = (phonenumbers.example_number(region) for region in phonenumbers.SUPPORTED_REGIONS)
+    return sorted(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        for number in numbers
+        if number is not None
+    )
+
+
+@given(st.sampled_from(_example_phones()), st.sampled_from(["integer", "number"]))
+def test_phone_read_as_number_always_warns(phone: str, type_name: str) -> None:
+    result = mapkit.validate({"tel": phone}, {"tel": type_name}, coerce=True)
+
+    assert result.data == {"tel": int(phone)}
+    assert [issue.severity for issue in result.issues] == ["warning"]
+    assert "+ sign is dropped" in result.issues[0].message
 
 
 record_values = (

@@ -337,6 +337,19 @@ def test_zero_padded_digits_for_integer_warn() -> None:
     assert '"string"' in result.issues[0].message
 
 
+def test_e164_phone_for_integer_warns() -> None:
+    result = mapkit.validate(
+        {"mobile": "+14155550100", "delta": "+12"}, {"mobile": "integer", "delta": "integer"},
+        coerce=True,
+    )
+
+    assert result.valid is True
+    assert result.data == {"mobile": 14155550100, "delta": 12}
+    assert [(issue.field, issue.severity) for issue in result.issues] == [("mobile", "warning")]
+    assert "+ sign is dropped" in result.issues[0].message
+    assert 'declare the field "phone"' in result.issues[0].message
+
+
 def test_default_region_for_national_phone() -> None:
     without = mapkit.validate({"phone": "(201) 555-0143"}, {"phone": "phone"}, coerce=True)
     with_region = mapkit.validate(
