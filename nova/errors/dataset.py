@@ -34,6 +34,7 @@ _FAMILY_ALIASES = {
     "azure_blob_storage": "microsoft",
     "cloudant": "couchdb",
     "owncloud": "nextcloud",
+    "passwordless_dev": "bitwarden",
 }
 
 
