@@ -93,18 +93,22 @@ def _from_text(text: str, number: int | float, reason: str) -> Finding:
     """
     stripped = text.strip()
     if is_canonical_phone(stripped):
-        return _convert_with_warning(number, f"{reason}, and it is a phone number whose + sign is dropped",
-                      'declare the field "phone" to keep it in E.164')
+        return _convert_with_warning(
+            number, f"{reason}, and it is a phone number whose + sign is dropped",
+            'declare the field "phone" to keep it in E.164',
+        )
     if _ZERO_PADDED.match(stripped) is not None:
-        return _convert_with_warning(number, f"{reason}, and its leading zeros are dropped",
-                      'declare the field "string" if the digits are a code such as a ZIP or '
-                      "FIPS code")
+        return _convert_with_warning(
+            number, f"{reason}, and its leading zeros are dropped",
+            'declare the field "string" if the digits are a code such as a ZIP or FIPS code',
+        )
     return convertible(number, reason)
 
 
 def _convert_with_warning(number: int | float, message: str, hint: str) -> Finding:
-    return Finding(number, Problem("type_mismatch", message, number, convertible=True,
-                                   coerced_severity="warning", hint=hint))
+    problem = Problem("type_mismatch", message, number, convertible=True,
+                      coerced_severity="warning", hint=hint)
+    return Finding(number, problem)
 
 
 def _decimal_comma(spec: ScalarSpec, options: ValidationOptions) -> bool | None:
