@@ -127,6 +127,29 @@ def _clipped(record: Mapping[str, Any]) -> Mapping[str, Any]:
     return record if clipped is message else {**record, "message": clipped}
 
 
+# A message that is one code and nothing else: invalid_auth, TOKEN_EXPIRED, rate-limited,
+# InvalidAuthenticationToken. One plain word ("Unauthorized") is not taken for a code.
+_BARE_CODE = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)+|[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+"
+)
+_MAX_BARE_CODE_CHARS = 100
+
+
+def _code_from_message(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Read a message that is only a code, as Slack's ``"error": "invalid_auth"``, as the code.
+
+    In the labelled rows such a message almost always comes with the same text as its
+    error code, so the model reads it best that way.
+    """
+    code = record.get("error_code")
+    if code is not None and code.strip():
+        return record
+    message = record["message"].strip()
+    if len(message) > _MAX_BARE_CODE_CHARS or _BARE_CODE.fullmatch(message) is None:
+        return record
+    return {**record, "error_code": message}
+
+
 class ErrorClassifier:
     """A loaded error-classification model and its ``unknown`` threshold."""
 
@@ -153,7 +176,7 @@ class ErrorClassifier:
         records = list(records)
         for record in records:
             _validate(record)
-        records = [_clipped(record) for record in records]
+        records = [_code_from_message(_clipped(record)) for record in records]
 
         codes = [
             service_code(record.get("error_code"), record.get("provider")) for record in records

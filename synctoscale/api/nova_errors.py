@@ -44,11 +44,13 @@ MAX_MESSAGE_CHARS = 20_000
 """Maximum length of ``message``, which is a provider's error text, not its whole response body."""
 
 
+BLANK_MESSAGE = (
+    "empty or only whitespace; send the provider's error text, or its error_code or "
+    "http_status if the provider sent no text"
+)
+
+
 def _check_message(message: str) -> str:
-    if not message.strip():
-        raise PydanticCustomError(
-            "string_blank", "empty or only whitespace; send the provider's error text"
-        )
     if len(message) > MAX_MESSAGE_CHARS:
         raise PydanticCustomError(
             "string_too_long",
@@ -67,13 +69,30 @@ def _check_run_id(run_id: str) -> str:
     return run_id
 
 
-# The limits stay in the JSON schema for clients, and ``_check_message`` states a violation
-# with its fix.
+# The limit stays in the JSON schema for clients, and ``_check_message`` states a violation
+# with its fix. A blank message is checked with the error's other fields (``_require_signal``).
 ErrorMessage = Annotated[
     str,
-    Field(json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"}),
+    Field(json_schema_extra={"maxLength": MAX_MESSAGE_CHARS}),
     AfterValidator(_check_message),
 ]
+
+
+def _require_signal(model: BaseModel, message: str | None) -> None:
+    """Reject a blank message that comes without an error code or HTTP status.
+
+    Some providers return only a code (Slack's ``"error": "invalid_auth"``), and the code or
+    status is enough for the classifier. Without either there is nothing to classify.
+    """
+    if message is None or message.strip():
+        return
+    code = getattr(model, "error_code", None)
+    if (code is not None and code.strip()) or getattr(model, "http_status", None) is not None:
+        return
+    problem = PydanticCustomError("string_blank", BLANK_MESSAGE)
+    raise ValidationError.from_exception_data(
+        type(model).__name__, [{"type": problem, "loc": ("message",), "input": message}]
+    )
 
 
 MISSING_MESSAGE = "is missing: send the provider's error text"
@@ -107,11 +126,19 @@ class ErrorInput(_WordedMessage):
     model_config = ConfigDict(extra="forbid")
 
     message: ErrorMessage = Field(
-        description="The provider's error text, not empty and at most 20000 characters.",
+        description=(
+            "The provider's error text, at most 20000 characters. It may be empty when "
+            "error_code or http_status is sent."
+        ),
     )
     error_code: str | None = Field(None, max_length=200, description="The provider's code.")
     provider: str | None = Field(None, max_length=100, description="For example google_directory.")
     http_status: StrictInt | None = Field(None, ge=100, le=599, description="The response status.")
+
+    @model_validator(mode="after")
+    def _message_or_code(self) -> ErrorInput:
+        _require_signal(self, self.message)
+        return self
 
 
 def _message_problem(error: ErrorDetails) -> str | None:
@@ -167,6 +194,7 @@ class ClassifyRequest(_WordedMessage):
             raise ValueError(
                 "send one error's fields, a batch as 'errors', or a 'run_id', not several"
             )
+        _require_signal(self, self.message)
         return self
 
 

@@ -320,6 +320,30 @@ def test_blank_message_uses_code_and_status(code: str, status: int | None, expec
     assert nova.classify_error("", error_code=code, http_status=status).category == expected
 
 
+@pytest.mark.parametrize(
+    ("message", "provider", "expected"),
+    [
+        ("invalid_auth", "slack", "invalid_credentials"),
+        ("channel_not_found", "slack", "not_found"),
+        ("TOKEN_EXPIRED", None, "token_expired"),
+        ("rate-limited", None, "rate_limited"),
+    ],
+)
+def test_bare_code_message_reads_as_code(message: str, provider: str | None, expected: str) -> None:
+    alone = nova.classify_error(message, provider=provider)
+    as_code = nova.classify_error(message, error_code=message, provider=provider)
+
+    assert alone.category == expected
+    assert alone.confidence == as_code.confidence
+
+
+def test_plain_word_is_not_a_code() -> None:
+    as_message = nova.classify_error("Unauthorized", http_status=401)
+    as_code = nova.classify_error("Unauthorized", error_code="Unauthorized", http_status=401)
+
+    assert as_message.confidence != as_code.confidence
+
+
 def test_blank_message_with_status_alone_is_unsure() -> None:
     result = nova.classify_error("", http_status=429)
 

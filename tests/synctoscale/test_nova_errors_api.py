@@ -230,7 +230,8 @@ def test_missing_model_is_503_without_path(
     ("body", "field"),
     [
         ({"message": ""}, "message"),
-        ({"message": "   "}, "message"),
+        ({"message": "   ", "provider": "slack"}, "message"),
+        ({"message": "", "error_code": "  "}, "message"),
         ({"errors": [{"message": "ok"}, {"message": ""}]}, "errors[1].message"),
     ],
 )
@@ -238,12 +239,32 @@ def test_empty_message_is_422(live_server: LiveServer, body: dict, field: str) -
     with live_server.client() as client:
         response = client.post("/nova/v1/errors/classify", json=body)
 
-    problem = "empty or only whitespace; send the provider's error text"
+    problem = (
+        "empty or only whitespace; send the provider's error text, or its error_code or "
+        "http_status if the provider sent no text"
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert error["message"] == f"Invalid request: {field}: {problem}"
     assert error["details"] == [{"field": field, "problem": problem, "type": "string_blank"}]
+
+
+def test_empty_message_with_code_is_classified(live_server: LiveServer) -> None:
+    single = {"message": "", "error_code": "invalid_auth", "provider": "slack"}
+    batch = {"errors": [single, {"message": " ", "http_status": 429}]}
+
+    with live_server.client() as client:
+        single_response = client.post("/nova/v1/errors/classify", json=single)
+        batch_response = client.post("/nova/v1/errors/classify", json=batch)
+
+    results = batch_response.json()["results"]
+    assert single_response.status_code == 200
+    assert single_response.json()["category"] == "invalid_credentials"
+    assert batch_response.status_code == 200
+    assert len(results) == 2
+    assert results[0]["category"] == "invalid_credentials"
+    assert results[1]["runner_up"]["category"] == "rate_limited"
 
 
 @pytest.mark.parametrize(
