@@ -21,7 +21,17 @@ __all__ = ["JsonTextError", "parse_json_text", "validate_json"]
 
 
 class JsonTextError(ValueError):
-    """Text that is not JSON; the message gives the line and column."""
+    """Text that is not JSON; the message gives the line and column.
+
+    ``problem`` is the message without the position, and ``column`` the column on the line,
+    so a reader of JSON Lines can name the file's line instead of the line within one record.
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
+        self.column = column
 
 
 class _NonFinite:
@@ -101,7 +111,8 @@ def parse_json_text(raw: str, options: ValidationOptions) -> tuple[Any, dict[str
                             parse_constant=_constant, parse_float=_float, parse_int=_int)
     except json.JSONDecodeError as error:
         raise JsonTextError(f"not valid JSON: {error.msg} at line {error.lineno} "
-                            f"column {error.colno}") from error
+                            f"column {error.colno}", problem=f"not valid JSON: {error.msg}",
+                            column=error.colno) from error
     except RecursionError as error:
         raise JsonTextError("not valid JSON for this parser: it nests too deeply") from error
     text_issues: dict[str, list[Issue]] = {}

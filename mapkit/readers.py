@@ -187,7 +187,10 @@ def _jsonl_records(name: str, stream: IO[str], options: ValidationOptions) -> It
             try:
                 payload, text_issues = parse_json_text(line, options)
             except JsonTextError as error:
-                raise ReadError(f"{name}: line {line_number}: {error}") from error
+                where = f"line {line_number}"
+                if error.column is not None:
+                    where += f", column {error.column}"
+                raise ReadError(f"{name}: {where}: {error.problem}") from error
             yield Record(number, payload, text_issues or None)
     except UnicodeDecodeError as error:
         raise ReadError(f"{name}: is not UTF-8 text ({error.reason}); convert it to UTF-8") \

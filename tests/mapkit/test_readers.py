@@ -82,10 +82,16 @@ def test_jsonl(tmp_path: Path) -> None:
 
 def test_jsonl_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "records.jsonl"
-    path.write_text('{"a": 1}\n{"a": \n')
+    path.write_text('{"a": 1}\n{bad\n')
 
-    with pytest.raises(ReadError, match="line 2"):
+    with pytest.raises(ReadError) as raised:
         _payloads(path)
+
+    # The position names the file's line once, not the line within the record as well.
+    assert str(raised.value) == (
+        f"{path}: line 2, column 2: not valid JSON: "
+        "Expecting property name enclosed in double quotes"
+    )
 
 
 def test_sniff_format_without_extension(tmp_path: Path) -> None:
