@@ -81,6 +81,13 @@ _EXPECTED_KIND = {
     "bool_type": "boolean",
     "bool_parsing": "boolean",
 }
+# pydantic's errors for text that is not a date or date-time, and the form each field takes.
+_TIME_FORMS = {
+    "datetime_parsing": "an ISO 8601 date-time such as 2025-12-01T09:00:00Z",
+    "datetime_from_date_parsing": "an ISO 8601 date-time such as 2025-12-01T09:00:00Z",
+    "date_parsing": "an ISO 8601 date such as 2025-12-01",
+    "date_from_datetime_parsing": "an ISO 8601 date such as 2025-12-01",
+}
 
 
 def describe_errors(errors: Iterable[Mapping[str, Any]], body: Any = None) -> list[dict[str, Any]]:
@@ -108,6 +115,10 @@ def problem_text(error: Mapping[str, Any]) -> str:
         return unknown_field_problem(error)
     if error_type in ("too_short", "too_long"):
         return _length_problem(error)
+    if error_type in _TIME_FORMS:
+        # pydantic's message gives where the parse stopped ("input is too short"), not what to send.
+        reason = message.rpartition(", ")[2]
+        return f"is not a valid date or date-time ({reason}); send {_TIME_FORMS[error_type]}"
 
     expected = _EXPECTED_KIND.get(error_type)
     # pydantic's own type errors start with "Input should be". A message that a model's

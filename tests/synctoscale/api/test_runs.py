@@ -329,6 +329,19 @@ def test_bad_list_query_is_422(live_server: LiveServer, params: dict[str, Any], 
     assert field in response.json()["error"]["message"]
 
 
+def test_bad_date_query_names_format(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.get("/runs", params={"triggered_after": "yesterday"})
+
+    detail = response.json()["error"]["details"][0]
+    assert response.status_code == 422
+    assert detail["field"] == "triggered_after"
+    assert detail["problem"] == (
+        "is not a valid date or date-time (input is too short); "
+        "send an ISO 8601 date-time such as 2025-12-01T09:00:00Z"
+    )
+
+
 def test_tampered_cursor_is_422(live_server: LiveServer) -> None:
     with live_server.client() as client:
         create_workflow(client, echo_workflow("flow"))
