@@ -138,8 +138,8 @@ _MAX_BARE_CODE_CHARS = 100
 def _code_from_message(record: Mapping[str, Any]) -> Mapping[str, Any]:
     """Read a message that is only a code, as Slack's ``"error": "invalid_auth"``, as the code.
 
-    In the labelled rows such a message almost always comes with the same text as its
-    error code, so the model reads it best that way.
+    In the labelled rows such a message almost always comes with an error code, most often
+    the same text, so the model reads it best that way.
     """
     code = record.get("error_code")
     if code is not None and code.strip():

@@ -70,7 +70,8 @@ def _check_run_id(run_id: str) -> str:
 
 
 # The limit stays in the JSON schema for clients, and ``_check_message`` states a violation
-# with its fix. A blank message is checked with the error's other fields (``_require_signal``).
+# with its fix. A blank message is checked with the error's other fields
+# (``_reject_blank_without_code``).
 ErrorMessage = Annotated[
     str,
     Field(json_schema_extra={"maxLength": MAX_MESSAGE_CHARS}),
@@ -78,20 +79,22 @@ ErrorMessage = Annotated[
 ]
 
 
-def _require_signal(model: BaseModel, message: str | None) -> None:
-    """Reject a blank message that comes without an error code or HTTP status.
+def _reject_blank_without_code(
+    model: str, message: str | None, error_code: str | None, http_status: int | None
+) -> None:
+    """Raise a validation error on ``message`` when it is blank and no code or status came.
 
     Some providers return only a code (Slack's ``"error": "invalid_auth"``), and the code or
     status is enough for the classifier. Without either there is nothing to classify.
     """
     if message is None or message.strip():
         return
-    code = getattr(model, "error_code", None)
-    if (code is not None and code.strip()) or getattr(model, "http_status", None) is not None:
+    if (error_code is not None and error_code.strip()) or http_status is not None:
         return
+
     problem = PydanticCustomError("string_blank", BLANK_MESSAGE)
     raise ValidationError.from_exception_data(
-        type(model).__name__, [{"type": problem, "loc": ("message",), "input": message}]
+        model, [{"type": problem, "loc": ("message",), "input": message}]
     )
 
 
@@ -137,7 +140,9 @@ class ErrorInput(_WordedMessage):
 
     @model_validator(mode="after")
     def _message_or_code(self) -> ErrorInput:
-        _require_signal(self, self.message)
+        _reject_blank_without_code(
+            type(self).__name__, self.message, self.error_code, self.http_status
+        )
         return self
 
 
@@ -194,7 +199,9 @@ class ClassifyRequest(_WordedMessage):
             raise ValueError(
                 "send one error's fields, a batch as 'errors', or a 'run_id', not several"
             )
-        _require_signal(self, self.message)
+        _reject_blank_without_code(
+            type(self).__name__, self.message, self.error_code, self.http_status
+        )
         return self
 
 
