@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from synctoscale import __version__
 from synctoscale.api import (
@@ -21,6 +21,7 @@ from synctoscale.api import (
     workflows,
 )
 from synctoscale.api import errors as error_lookup
+from synctoscale.api.query import reject_unknown_query
 from synctoscale.auth import Authenticator, AuthMiddleware
 from synctoscale.bodysize import BodySizeLimitMiddleware
 from synctoscale.credentials import CredentialVault, EngineCredentials
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.settings = settings
     app.state.database = database

@@ -342,6 +342,34 @@ def test_bad_date_query_names_format(live_server: LiveServer) -> None:
     )
 
 
+def test_misspelled_list_query_is_422_with_the_intended_name(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.get("/runs", params={"stats": "failed", "limit": 5})
+
+    error = response.json()["error"]
+    assert response.status_code == 422
+    assert error["message"].startswith("Invalid request: stats: unknown query parameter")
+    assert error["details"] == [
+        {
+            "field": "stats",
+            "problem": "unknown query parameter; did you mean 'status'? This endpoint takes "
+            "cursor, limit, status, triggered_after, triggered_before, workflow",
+            "type": "unknown_query_parameter",
+        }
+    ]
+
+
+def test_query_on_an_endpoint_without_parameters_is_422(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        create_workflow(client, echo_workflow("flow"))
+        response = client.get("/workflows/flow", params={"verbose": "1"})
+
+    detail = response.json()["error"]["details"][0]
+    assert response.status_code == 422
+    assert detail["field"] == "verbose"
+    assert detail["problem"] == "unknown query parameter; this endpoint takes none, so remove it"
+
+
 def test_tampered_cursor_is_422(live_server: LiveServer) -> None:
     with live_server.client() as client:
         create_workflow(client, echo_workflow("flow"))
