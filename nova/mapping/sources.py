@@ -108,7 +108,8 @@ def _fields_from_list(items: Sequence[Any], role: str) -> list[Field]:
         elif isinstance(item, Mapping) and isinstance(item.get("name"), str):
             declared = item.get("type")
             field_type = _type_name(declared, f"{role}[{index}].type") if declared else None
-            fields.append(Field(item["name"], field_type, _sample_tuple(item.get("samples"))))
+            samples = _sample_list(item.get("samples"), f"{role}[{index}].samples", role)
+            fields.append(Field(item["name"], field_type, samples))
         else:
             raise MappingInputError(
                 f"{role}[{index}] must be a field name or an object with a string 'name', "
@@ -190,6 +191,17 @@ def _sample_tuple(values: Any) -> tuple[Any, ...]:
     return (values,)
 
 
+def _sample_list(values: Any, where: str, argument: str) -> tuple[Any, ...]:
+    """Read sample values that the caller gave as a list, as the HTTP API requires."""
+    if values is not None and not isinstance(values, list | tuple):
+        raise MappingInputError(
+            f"{where} must be a list of sample values, not {type(values).__name__}; "
+            f"wrap a single value in a list: [{values!r:.40}]",
+            argument,
+        )
+    return _sample_tuple(values)
+
+
 def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
     """Add sample values given per field name, or as a list of sample records."""
     by_name: dict[str, list[Any]] = {}
@@ -202,7 +214,9 @@ def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
                     "field's name or path",
                     "samples",
                 )
-            by_name.setdefault(str(name), []).extend(_sample_tuple(values))
+            by_name.setdefault(str(name), []).extend(
+                _sample_list(values, f"samples[{name!r}]", "samples")
+            )
     elif isinstance(samples, Sequence) and not isinstance(samples, str | bytes):
         for index, record in enumerate(samples):
             if not isinstance(record, Mapping):

@@ -121,6 +121,21 @@ def test_bad_target_raises(target: Any, message: str) -> None:
     assert raised.value.argument == "target"
 
 
+def test_sample_values_must_come_as_a_list() -> None:
+    with pytest.raises(MappingInputError) as by_name:
+        source_fields(["fname"], {"fname": "Ada"})
+    with pytest.raises(MappingInputError) as in_field:
+        source_fields([{"name": "fname", "samples": "Ada"}])
+
+    assert str(by_name.value) == (
+        "samples['fname'] must be a list of sample values, not str; "
+        "wrap a single value in a list: ['Ada']"
+    )
+    assert by_name.value.argument == "samples"
+    assert str(in_field.value).startswith("source[0].samples must be a list of sample values")
+    assert in_field.value.argument == "source"
+
+
 @pytest.mark.parametrize("samples", ["text", 7, [1, 2], {"lname": ["Quill"]}])
 def test_bad_samples_raise(samples: Any) -> None:
     with pytest.raises(MappingInputError, match="samples") as raised:
