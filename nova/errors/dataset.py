@@ -35,6 +35,18 @@ _FAMILY_ALIASES = {
     "cloudant": "couchdb",
     "owncloud": "nextcloud",
     "passwordless_dev": "bitwarden",
+    "idempiere": "adempiere",
+    "metasfresh": "adempiere",
+    "huawei_drive_kit": "huawei",
+    "huawei_koodrive": "huawei",
+    "sap_adt": "sap",
+    "sap_ariba": "sap",
+    "sap_btp": "sap",
+    "sap_business_one": "sap",
+    "sap_cap": "sap",
+    "sap_gateway": "sap",
+    "sap_rfc": "sap",
+    "sap_s4hana": "sap",
 }
 
 
