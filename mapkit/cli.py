@@ -28,6 +28,9 @@ from mapkit.readers import ReadError, Record, RecordFile, open_records
 __all__ = ["main"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# A closed output pipe ends the command as the shell reports a process that SIGPIPE ended
+# (128 + 13), so "mapkit infer FILE | head" does not read as "some records invalid".
+EXIT_PIPE_CLOSED = 141
 
 # Files smaller than this finish before a progress bar would help.
 _PROGRESS_MIN_BYTES = 1 << 20
@@ -57,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python from reporting the same error again when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_INVALID
+        return EXIT_PIPE_CLOSED
     return status
 
 
