@@ -90,7 +90,9 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
     if exc.status_code == 404:
         return f"No resource at {request.url.path}."
     if exc.status_code == 405:
-        return f"{request.method} is not allowed on {request.url.path}."
+        allowed = (exc.headers or {}).get("Allow")
+        hint = f"; use {allowed.replace(', ', ' or ')}" if allowed else ""
+        return f"{request.method} is not allowed on {request.url.path}{hint}."
     return str(exc.detail)
 
 

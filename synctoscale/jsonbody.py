@@ -53,7 +53,11 @@ def loads_strict(raw: bytes | str) -> Any:
         message = f"The request body is not valid JSON: {exc.msg} at character {exc.pos}."
         raise ApiError(400, "invalid_json", message, {"position": exc.pos}) from None
     except RecursionError:
-        raise ApiError(400, "invalid_json", "The request body is nested too deeply.") from None
+        message = (
+            "The request body is nested too deeply to parse; send a flatter document, with "
+            "objects and arrays a few hundred levels deep at most."
+        )
+        raise ApiError(400, "invalid_json", message) from None
     except UnicodeDecodeError as exc:
         message = (
             f"The request body is not UTF-8 text: the byte 0x{exc.object[exc.start]:02x} at "

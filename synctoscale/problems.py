@@ -256,6 +256,11 @@ def _locate(error: Mapping[str, Any], body: Any) -> _Located:
     located = _Located(error)
     if error.get("type") == "json_invalid":
         return located
+    if source == "query":
+        # A query parameter is named by its name alone: "?status=done" is not "status[0]",
+        # even when the endpoint reads the parameter as a list.
+        located.parts = [part for part in location if not isinstance(part, int)]
+        return located
 
     current, known = body, source == "body" and body is not None
     for index, part in enumerate(location):

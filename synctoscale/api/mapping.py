@@ -106,12 +106,12 @@ def _compiled(key: str) -> Any:
         # with a message that starts with the option's name.
         name = str(exc).split(" ", 1)[0]
         field = f"options.{name}" if name in options else "options"
-        details = [{"field": field, "problem": str(exc)}]
+        details = [{"field": field, "problem": str(exc), "type": "invalid_option"}]
         raise ApiError(422, "invalid_option", f"Invalid options: {exc}.", details) from None
 
 
 def _invalid_schema(exc: mapkit.SchemaError) -> ApiError:
-    details = [{"field": _schema_field(exc.path), "problem": exc.reason}]
+    details = [{"field": _schema_field(exc.path), "problem": exc.reason, "type": "invalid_schema"}]
     return ApiError(422, "invalid_schema", f"Invalid expected_schema: {exc}", details)
 
 

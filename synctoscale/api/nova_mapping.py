@@ -120,8 +120,9 @@ def suggest(
         suggestion = suggest_mapping(source, target, samples=request.samples)
     except MappingInputError as exc:
         field = names.get(exc.argument, "body")
-        raise ApiError(422, "validation_error", f"Invalid {field}: {exc}",
-                       [{"field": field, "problem": str(exc)}]) from None
+        problem = _in_request_terms(str(exc), exc.argument, field)
+        raise ApiError(422, "validation_error", f"Invalid {field}: {problem}",
+                       [{"field": field, "problem": problem, "type": "invalid_fields"}]) from None
     except ModelNotFoundError as exc:
         logger.error("mapping model missing for project %s: %s", principal.project_id, exc)
         raise ApiError(503, "model_unavailable",
@@ -130,13 +131,21 @@ def suggest(
     return suggestion.to_dict()
 
 
+def _in_request_terms(problem: str, argument: str, field: str) -> str:
+    """Name the request's field where nova's message names its Python argument."""
+    if argument and problem.startswith(argument) and not problem.startswith(field):
+        return field + problem[len(argument):]
+    return problem
+
+
 def _one_of(request: SuggestRequest, first: str, second: str) -> tuple[str, Any]:
     present = [name for name in (first, second) if getattr(request, name) is not None]
     if len(present) != 1:
         problem = (f"give either {first} or {second}, not both" if present
                    else f"{first} or {second} is required")
         raise ApiError(422, "validation_error", f"Invalid request: {problem}.",
-                       [{"field": name, "problem": problem} for name in (first, second)])
+                       [{"field": name, "problem": problem, "type": "one_of"}
+                        for name in (first, second)])
 
     value = getattr(request, present[0])
     if isinstance(value, list):
@@ -149,4 +158,5 @@ def _check_size(field: str, count: int, limit: int) -> None:
     if count > limit:
         problem = f"has {count} fields; send at most {limit} per request"
         raise ApiError(422, "too_many_fields", f"Invalid {field}: {problem}.",
-                       [{"field": field, "problem": problem, "limit": limit}])
+                       [{"field": field, "problem": problem, "type": "too_many_fields",
+                         "limit": limit}])

@@ -235,7 +235,12 @@ def test_wrong_method_405_error_shape(live_server: LiveServer) -> None:
         response = client.get("/mapping/validate")
 
     assert response.status_code == 405
-    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"] == {
+        "code": "method_not_allowed",
+        "message": "GET is not allowed on /mapping/validate; use POST.",
+        "details": {},
+    }
 
 
 def test_chunked_body_over_limit_is_413(live_server: LiveServer) -> None:

@@ -40,3 +40,19 @@ def test_huey_info_shows_when_debugging(capsys: pytest.CaptureFixture[str]) -> N
     logging.getLogger("huey.consumer.Scheduler").info("Enqueueing periodic task sweep_runs")
 
     assert "Enqueueing periodic task" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_uvicorn_colour_copy_is_left_out(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("info")
+
+    logging.getLogger("uvicorn.error").info(
+        "Started server process [%d]",
+        42,
+        extra={"color_message": "Started server process [\x1b[36m%d\x1b[0m]", "run_id": "run_1"},
+    )
+
+    line = json.loads(capsys.readouterr().err)
+    assert line["message"] == "Started server process [42]"
+    assert line["run_id"] == "run_1"
+    assert "color_message" not in line

@@ -140,6 +140,7 @@ def test_unresolvable_ref_is_422(live_server: LiveServer, ref: str, problem: str
     error = response.json()["error"]
     assert error["code"] == "invalid_schema"
     assert error["details"][0]["field"] == "expected_schema.properties.a.$ref"
+    assert error["details"][0]["type"] == "invalid_schema"
     assert problem in error["details"][0]["problem"]
     assert "$defs" in error["message"]
 
@@ -159,8 +160,10 @@ def test_invalid_option_is_422(
 ) -> None:
     response = validate(live_server, {"payload": {}, "expected_schema": {}, "options": options})
 
+    detail = response.json()["error"]["details"][0]
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["field"] == field
+    assert detail["field"] == field
+    assert "type" in detail
 
 
 def test_bracketed_schema_path_in_422(live_server: LiveServer) -> None:

@@ -112,6 +112,20 @@ def test_bad_body_is_422_naming_field(
         assert any(name.startswith(field) for name in named), (field, named)
 
 
+def test_problem_in_nova_names_the_request_field(live_server: LiveServer) -> None:
+    body = {"source_fields": [{"name": "a", "type": "strng"}], "target_fields": ["b"]}
+    with live_server.client() as client:
+        response = client.post(PATH, json=body)
+
+    error = response.json()["error"]
+    assert response.status_code == 422
+    assert error["message"].startswith(
+        "Invalid source_fields: source_fields[0].type: unknown type 'strng'; use one of any,"
+    )
+    assert error["details"][0]["field"] == "source_fields"
+    assert error["details"][0]["type"] == "invalid_fields"
+
+
 FIELD_FORMS = "Input should be a field name or an object with 'name'"
 SAMPLE_FORMS = (
     "Input should be an object of sample values per source field or a list of sample records"

@@ -329,6 +329,16 @@ def test_bad_list_query_is_422(live_server: LiveServer, params: dict[str, Any], 
     assert field in response.json()["error"]["message"]
 
 
+def test_bad_repeatable_query_is_named_without_an_index(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        response = client.get("/runs", params=[("status", "failed"), ("status", "done")])
+
+    detail = response.json()["error"]["details"][0]
+    assert response.status_code == 422
+    assert detail["field"] == "status"
+    assert detail["type"] == "enum"
+
+
 def test_bad_date_query_names_format(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.get("/runs", params={"triggered_after": "yesterday"})
