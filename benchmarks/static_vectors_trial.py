@@ -25,21 +25,25 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from encoder_trial import load_encoder
 from new_rows_eval import read_rows
 from sklearn.decomposition import PCA
-from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 
 from nova.errors.dataset import ErrorExample, load_examples
-from nova.errors.evaluation import grouped_predictions, held_out_predictions
+from nova.errors.evaluation import (
+    GroupedPredictions,
+    grouped_predictions,
+    held_out_predictions,
+    score,
+)
 from nova.errors.pipeline import DEFAULT_SETTINGS, build_pipeline
 from nova.errors.split import load_split, split_examples
-from nova.errors.taxonomy import CATEGORIES
 from nova.errors.word_vectors import (
     MeanWordVectors,
     WordVectors,
@@ -80,22 +84,25 @@ def pipeline_with(vectors: WordVectors, weight: float) -> Pipeline:
     return pipeline
 
 
-def macro_f1(labels: list[str], probabilities: np.ndarray) -> float:
-    """Macro-F1 of the likeliest category, over the categories present in ``labels``."""
-    predicted = [CATEGORIES[index] for index in probabilities.argmax(axis=1)]
-    return float(f1_score(labels, predicted, labels=sorted(set(labels)), average="macro"))
+def macro_f1(predictions: GroupedPredictions) -> float:
+    """Return macro-F1 without the unknown threshold, over the categories present."""
+    return float(score(predictions, 0.0)["macro_f1_present_categories"])
 
 
-def scores(make: Any, development: list[ErrorExample], held_out: dict, folds: int) -> str:
+def scores(
+    make: Callable[[], Pipeline],
+    development: list[ErrorExample],
+    held_out: dict[str, list[ErrorExample]],
+    folds: int,
+) -> str:
     """Return GroupKFold macro-F1 and the held-out sets' macro-F1 on one line."""
     predictions = grouped_predictions(make, development, folds=folds, n_jobs=2)
-    parts = [f"GroupKFold({folds}) {macro_f1(predictions.labels, predictions.probabilities):.3f}"]
+    parts = [f"GroupKFold({folds}) {macro_f1(predictions):.3f}"]
 
     records = [row.as_record() for row in development]
     model = make().fit(records, [row.category for row in development])
     for name, rows in held_out.items():
-        scored = held_out_predictions(model, rows)
-        parts.append(f"{name} {macro_f1(scored.labels, scored.probabilities):.3f}")
+        parts.append(f"{name} {macro_f1(held_out_predictions(model, rows)):.3f}")
     return "  ".join(parts)
 
 
@@ -108,13 +115,12 @@ def compare(paths: list[Path], rows: list[Path], weights: list[float], folds: in
     print(f"{len(development)} development rows; macro-F1 without the unknown threshold")
 
     committed = load_word_vectors()
-    line = scores(lambda: pipeline_with(committed, 1.0), development, held_out, folds)
+    line = scores(partial(pipeline_with, committed, 1.0), development, held_out, folds)
     print(f"committed vectors: {line}")
     for path in paths:
         vectors = load_word_vectors(path)
         for weight in weights:
-            make = lambda v=vectors, w=weight: pipeline_with(v, w)  # noqa: E731
-            line = scores(make, development, held_out, folds)
+            line = scores(partial(pipeline_with, vectors, weight), development, held_out, folds)
             print(f"{path.name}, weight {weight}: {line}")
 
 
@@ -126,7 +132,9 @@ def main() -> None:
     building.add_argument("--dimensions", type=int, default=128)
     comparing = commands.add_parser("compare", help="score vectors files beside the committed one")
     comparing.add_argument("vectors", type=Path, nargs="+")
-    comparing.add_argument("--rows", type=Path, nargs="*", default=[], help="labelled JSONL rows")
+    comparing.add_argument(
+        "--rows", type=Path, nargs="*", default=[], help="JSONL files of rows from new providers"
+    )
     comparing.add_argument("--weights", type=float, nargs="+", default=[1.0, 1.5])
     comparing.add_argument("--folds", type=int, default=10)
     arguments = parser.parse_args()

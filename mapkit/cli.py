@@ -28,8 +28,8 @@ from mapkit.readers import ReadError, Record, RecordFile, open_records
 __all__ = ["main"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-# A closed output pipe ends the command as the shell reports a process that SIGPIPE ended
-# (128 + 13), so "mapkit infer FILE | head" does not read as "some records invalid".
+# Exit status when the output pipe closes: 128 + SIGPIPE (13), as a shell reports for a
+# process that SIGPIPE ended. Status 1 would read as "some records invalid".
 EXIT_PIPE_CLOSED = 141
 
 # Files smaller than this finish before a progress bar would help.

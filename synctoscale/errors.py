@@ -90,8 +90,9 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
     if exc.status_code == 404:
         return f"No resource at {request.url.path}."
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow")
-        hint = f"; use {allowed.replace(', ', ' or ')}" if allowed else ""
+        allowed = (exc.headers or {}).get("Allow", "")
+        methods = [method.strip() for method in allowed.split(",") if method.strip()]
+        hint = f"; use {join_words(methods, 'or')}" if methods else ""
         return f"{request.method} is not allowed on {request.url.path}{hint}."
     return str(exc.detail)
 

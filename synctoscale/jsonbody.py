@@ -53,6 +53,8 @@ def loads_strict(raw: bytes | str) -> Any:
         message = f"The request body is not valid JSON: {exc.msg} at character {exc.pos}."
         raise ApiError(400, "invalid_json", message, {"position": exc.pos}) from None
     except RecursionError:
+        # NOTE: the depth that fails depends on Python's recursion limit and the stack already
+        # in use, so the message gives an estimate rather than an exact limit.
         message = (
             "The request body is nested too deeply to parse; send a flatter document, with "
             "objects and arrays a few hundred levels deep at most."

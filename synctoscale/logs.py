@@ -9,8 +9,8 @@ from typing import Any
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
-# uvicorn passes a copy of its message with terminal colour codes for its own formatter.
-_LEFT_OUT = _STANDARD_ATTRIBUTES | {"color_message"}
+# uvicorn adds a copy of its message with terminal colour codes, for its own formatter.
+_OMITTED_ATTRIBUTES = _STANDARD_ATTRIBUTES | {"color_message"}
 
 
 class JSONFormatter(logging.Formatter):
@@ -24,7 +24,7 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _LEFT_OUT and not key.startswith("_"):
+            if key not in _OMITTED_ATTRIBUTES and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -108,7 +108,7 @@ def _fields_from_list(items: Sequence[Any], role: str) -> list[Field]:
         elif isinstance(item, Mapping) and isinstance(item.get("name"), str):
             declared = item.get("type")
             field_type = _type_name(declared, f"{role}[{index}].type") if declared else None
-            samples = _sample_list(item.get("samples"), f"{role}[{index}].samples", role)
+            samples = _sample_tuple(item.get("samples"), f"{role}[{index}].samples", role)
             fields.append(Field(item["name"], field_type, samples))
         else:
             raise MappingInputError(
@@ -127,7 +127,7 @@ def _fields_from_record(record: Mapping[str, Any], prefix: str = ROOT) -> list[F
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             fields.extend(_fields_from_record(value[0], f"{path}[0]"))
         elif isinstance(value, list):
-            fields.append(Field(path, "array", _sample_tuple(value)))
+            fields.append(Field(path, "array", _sample_tuple(value, path, "")))
         else:
             fields.append(Field(path, None, () if value is None else (value,)))
     return fields
@@ -183,23 +183,20 @@ def _type_name(spec: Any, where: str) -> str:
     return spec.rstrip("?").lower()
 
 
-def _sample_tuple(values: Any) -> tuple[Any, ...]:
+def _sample_tuple(values: Any, where: str, argument: str) -> tuple[Any, ...]:
+    """Return up to ``_MAX_SAMPLES`` non-null values of a list, as the HTTP API requires.
+
+    Raises ``MappingInputError`` naming ``where`` when ``values`` is not a list.
+    """
     if values is None:
         return ()
-    if isinstance(values, list | tuple):
-        return tuple(value for value in values[:_MAX_SAMPLES] if value is not None)
-    return (values,)
-
-
-def _sample_list(values: Any, where: str, argument: str) -> tuple[Any, ...]:
-    """Read sample values that the caller gave as a list, as the HTTP API requires."""
-    if values is not None and not isinstance(values, list | tuple):
+    if not isinstance(values, list | tuple):
         raise MappingInputError(
             f"{where} must be a list of sample values, not {type(values).__name__}; "
             f"wrap a single value in a list: [{values!r:.40}]",
             argument,
         )
-    return _sample_tuple(values)
+    return tuple(value for value in values[:_MAX_SAMPLES] if value is not None)
 
 
 def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
@@ -215,7 +212,7 @@ def _merge_samples(fields: list[Field], samples: Any) -> list[Field]:
                     "samples",
                 )
             by_name.setdefault(str(name), []).extend(
-                _sample_list(values, f"samples[{name!r}]", "samples")
+                _sample_tuple(values, f"samples[{name!r}]", "samples")
             )
     elif isinstance(samples, Sequence) and not isinstance(samples, str | bytes):
         for index, record in enumerate(samples):

@@ -1,9 +1,9 @@
 """Reject query parameters that an endpoint does not take.
 
 FastAPI ignores a query parameter it does not know, so ``GET /runs?state=failed`` (for
-``status``) answers with every run and the caller never learns of the typo. The app runs
-``reject_unknown_query`` before every endpoint; it compares the request's parameter names
-with the ones the endpoint and its dependencies declare and answers 422 for the others.
+``status``) returns every run and the caller never learns of the typo. The app runs
+``reject_unknown_query`` before every endpoint. It compares the request's parameter names
+with the ones the endpoint and its dependencies declare, and raises a 422 for the others.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["declared_query_names", "reject_unknown_query"]
 
 logger = logging.getLogger(__name__)
 
-# The least similarity (rapidfuzz's 0-100 ratio) at which a known name is offered instead.
+# Minimum rapidfuzz ratio (0 to 100) for a declared name to be suggested as the intended one.
 _SUGGESTION_CUTOFF = 60
 
 
@@ -50,8 +50,8 @@ def reject_unknown_query(request: Request) -> None:
     if not isinstance(route, APIRoute):
         return
 
-    # NOTE: routes are not hashable, and walking a few dependencies costs microseconds,
-    # so the names are not cached.
+    # Routes are not hashable, so the names are not cached. Walking a few dependencies
+    # takes microseconds.
     known = declared_query_names(route.dependant)
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
     if unknown:

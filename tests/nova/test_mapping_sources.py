@@ -121,7 +121,7 @@ def test_bad_target_raises(target: Any, message: str) -> None:
     assert raised.value.argument == "target"
 
 
-def test_sample_values_must_come_as_a_list() -> None:
+def test_scalar_samples_raise() -> None:
     with pytest.raises(MappingInputError) as by_name:
         source_fields(["fname"], {"fname": "Ada"})
     with pytest.raises(MappingInputError) as in_field:

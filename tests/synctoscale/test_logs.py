@@ -43,7 +43,7 @@ def test_huey_info_shows_when_debugging(capsys: pytest.CaptureFixture[str]) -> N
 
 
 @pytest.mark.usefixtures("restore_logging")
-def test_uvicorn_colour_copy_is_left_out(capsys: pytest.CaptureFixture[str]) -> None:
+def test_uvicorn_color_message_omitted(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("info")
 
     logging.getLogger("uvicorn.error").info(

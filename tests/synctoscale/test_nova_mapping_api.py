@@ -112,7 +112,7 @@ def test_bad_body_is_422_naming_field(
         assert any(name.startswith(field) for name in named), (field, named)
 
 
-def test_problem_in_nova_names_the_request_field(live_server: LiveServer) -> None:
+def test_problem_names_request_field(live_server: LiveServer) -> None:
     body = {"source_fields": [{"name": "a", "type": "strng"}], "target_fields": ["b"]}
     with live_server.client() as client:
         response = client.post(PATH, json=body)

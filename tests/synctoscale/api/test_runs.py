@@ -329,7 +329,7 @@ def test_bad_list_query_is_422(live_server: LiveServer, params: dict[str, Any], 
     assert field in response.json()["error"]["message"]
 
 
-def test_bad_repeatable_query_is_named_without_an_index(live_server: LiveServer) -> None:
+def test_repeated_query_named_without_index(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.get("/runs", params=[("status", "failed"), ("status", "done")])
 
@@ -352,7 +352,7 @@ def test_bad_date_query_names_format(live_server: LiveServer) -> None:
     )
 
 
-def test_misspelled_list_query_is_422_with_the_intended_name(live_server: LiveServer) -> None:
+def test_misspelled_query_suggests_name(live_server: LiveServer) -> None:
     with live_server.client() as client:
         response = client.get("/runs", params={"stats": "failed", "limit": 5})
 
@@ -369,7 +369,7 @@ def test_misspelled_list_query_is_422_with_the_intended_name(live_server: LiveSe
     ]
 
 
-def test_query_on_an_endpoint_without_parameters_is_422(live_server: LiveServer) -> None:
+def test_query_without_parameters_is_422(live_server: LiveServer) -> None:
     with live_server.client() as client:
         create_workflow(client, echo_workflow("flow"))
         response = client.get("/workflows/flow", params={"verbose": "1"})
