@@ -37,7 +37,57 @@ def _category_pattern(category: str) -> re.Pattern[str] | None:
     phrases = [
         phrase for entry in CUE_FAMILIES.values() for phrase in entry["cues"].get(category, [])
     ]
-    return re.compile("|".join(f"(?:{phrase})" for phrase in phrases)) if phrases else None
+    return re.compile(_alternation(phrases)) if phrases else None
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Join regexes into one alternation, sharing the leading letters of literal phrases.
+
+    Python's ``re`` tries every branch of an alternation at every position of the text.
+    Phrases that start with the same literal character are nested under it
+    (``dup(?:licate|likat)``), so a position where no phrase starts fails after one
+    comparison per distinct leading character instead of one per phrase. The matched texts
+    are the same.
+    """
+    nested: dict[str, list[str]] = {}
+    others: list[str] = []
+    for phrase in phrases:
+        if _leading_literal(phrase):
+            nested.setdefault(phrase[0], []).append(phrase[1:])
+        else:
+            others.append(phrase)
+
+    branches = []
+    for first, tails in nested.items():
+        tail = _alternation(tails) if len(tails) > 1 else tails[0]
+        branches.append(f"{re.escape(first)}(?:{tail})")
+    branches += [f"(?:{phrase})" for phrase in others]
+    return "|".join(branches)
+
+
+def _leading_literal(phrase: str) -> bool:
+    """Tell whether a regex starts with a plain character that it always matches first."""
+    if not phrase or phrase[0] in "\\([.^$|)]" or phrase[1:2] in ("?", "*", "+", "{"):
+        return False
+    return not _has_top_level_bar(phrase)
+
+
+def _has_top_level_bar(phrase: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for character in phrase:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif in_class:
+            in_class = character != "]"
+        elif character == "[":
+            in_class = True
+        elif character in "()":
+            depth += 1 if character == "(" else -1
+        elif character == "|" and depth == 0:
+            return True
+    return False
 
 
 # The patterns are lower case and run on lower-cased text, because re.IGNORECASE makes
