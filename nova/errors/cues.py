@@ -4,7 +4,9 @@ The phrases are data in ``cues.json`` beside this module, grouped in families th
 their source (the taxonomy's definitions and anchor codes, HTTP reason phrases, OAuth error
 codes, system error names). They serve twice: as extra features of the trained classifier,
 so a phrase carries over to providers it has not seen, and on their own as the keyword-rule
-baseline in ``benchmarks/error_eval.py``.
+baseline in ``benchmarks/error_eval.py``. The ``translations`` family carries the
+taxonomy's condition words into 14 other languages, so a localised message meets the same
+cue tokens as an English one.
 """
 
 from __future__ import annotations

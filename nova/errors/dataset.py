@@ -37,6 +37,15 @@ _FAMILY_ALIASES = {
     "passwordless_dev": "bitwarden",
     "idempiere": "adempiere",
     "metasfresh": "adempiere",
+    "nav_eafa": "nav",
+    "nav_online_szamla": "nav",
+    "power_bi": "microsoft",
+    "restic_rest_server": "restic",
+    "aeat_sii": "aeat",
+    "aeat_verifactu": "aeat",
+    "anaf_efactura": "anaf",
+    "anaf_ws": "anaf",
+    "hotelbeds_php_sdk": "hotelbeds",
     "huawei_drive_kit": "huawei",
     "huawei_koodrive": "huawei",
     "sap_adt": "sap",
@@ -47,6 +56,8 @@ _FAMILY_ALIASES = {
     "sap_gateway": "sap",
     "sap_rfc": "sap",
     "sap_s4hana": "sap",
+    "sharepoint": "microsoft",
+    "uber_eats": "uber",
 }
 
 

@@ -1,4 +1,4 @@
-"""Keyword cues: library messages for unknown names, and the patterns built from phrases."""
+"""Keyword cues: library messages for unknown names, and localised messages."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from nova.errors.cues import CUE_FAMILIES, CUES, _alternation, cue_tokens, keyword_category
 from nova.errors.dataset import load_examples
+from nova.errors.taxonomy import CATEGORIES
 
 
 def _is_valid_regex(phrase: str) -> bool:
@@ -53,6 +54,62 @@ def test_unknown_name_cues_mapping(message: str) -> None:
 @pytest.mark.parametrize("message", BAD_VALUE_MESSAGES)
 def test_bad_value_cues_no_mapping(message: str) -> None:
     assert "cue_mapping_error" not in cue_tokens(message).split()
+
+
+# Localised messages written for this test, one per category the translations cover.
+LOCALISED_MESSAGES = [
+    ("La contraseña del usuario de la API es incorrecta", "invalid_credentials"),
+    ("Die Sitzung ist abgelaufen, bitte erneut anmelden", "token_expired"),
+    ("Zugriff verweigert: fehlende Berechtigung für dieses Konto", "insufficient_permissions"),
+    ("Слишком много запросов, повторите позже", "rate_limited"),
+    ("Dzienny limit wywołań API został wykorzystany", "quota_exceeded"),
+    ("Nie znaleziono faktury o podanym numerze", "not_found"),
+    ("O campo cpf é obrigatório", "validation_error"),
+    ("Un contact avec cet e-mail existe déjà", "duplicate_record"),
+    ("Il documento è bloccato da un altro utente", "conflict"),
+    ("Il file ha dimensioni troppo grande per l'invio", "payload_too_large"),
+    ("リクエストがタイムアウトしました", "timeout"),
+    ("连接被拒绝，请检查网络", "network_error"),
+    ("Servicio no disponible por mantenimiento", "provider_unavailable"),
+    ("Die API ist für diesen Mandanten nicht aktiviert", "configuration_error"),
+    ("Error de mapeo en el paso 3", "mapping_error"),
+    ("Wystąpił nieoczekiwany błąd", "unknown"),
+]
+
+# English wording near the translated phrases, which the translations must leave alone.
+ENGLISH_MESSAGES = [
+    "x509: certificate has expired or is not yet valid",
+    "The refresh token was invalidated by the user",
+    "Archive is too large to upload",
+    "inactive recipient",
+    "medium priority queue is full",
+    "Schema mismatch: column amount changed type",
+    "Embedding dimension 384 does not match collection dimensionality 768",
+    "Session expired; sign in again",
+]
+
+
+def _translation_tokens(text: str) -> set[str]:
+    lowered = text.lower()
+    return {
+        category
+        for category, phrases in CUE_FAMILIES["translations"]["cues"].items()
+        if any(re.search(phrase, lowered) for phrase in phrases)
+    }
+
+
+@pytest.mark.parametrize(("message", "category"), LOCALISED_MESSAGES)
+def test_localised_message_meets_its_category_cue(message: str, category: str) -> None:
+    assert f"cue_{category}" in cue_tokens(message).split()
+
+
+def test_translations_cover_every_category() -> None:
+    assert set(CUE_FAMILIES["translations"]["cues"]) == set(CATEGORIES)
+
+
+@pytest.mark.parametrize("message", ENGLISH_MESSAGES)
+def test_translations_leave_english_alone(message: str) -> None:
+    assert _translation_tokens(message) == set()
 
 
 def _flat_match(phrases: list[str], text: str) -> bool:
