@@ -158,8 +158,8 @@ class ErrorClassifier:
         self.threshold = float(artefact["unknown_threshold"])
         self._columns = [CATEGORIES.index(label) for label in self._pipeline.classes_]
         self._features = CompiledFeatures(self._pipeline)
-        self._word_mask = np.zeros(self._features.n_features, dtype=bool)
-        self._word_mask[_informative_word_columns(self._pipeline)] = True
+        self._signal_mask = np.zeros(self._features.n_features, dtype=bool)
+        self._signal_mask[_signal_columns(self._pipeline)] = True
 
     @classmethod
     def load(cls, path: Path | None = None) -> ErrorClassifier:
@@ -190,7 +190,7 @@ class ErrorClassifier:
             features = self._features.transform([records[index] for index in modelled])
             probabilities = np.zeros((len(modelled), len(CATEGORIES)))
             probabilities[:, self._columns] = self._predict_proba(features)
-            known_words = self._has_known_words(features)
+            known_words = self._has_signal(features)
             for index, row, words in zip(modelled, probabilities, known_words, strict=True):
                 code = codes[index]
                 if code is None:
@@ -210,12 +210,16 @@ class ErrorClassifier:
             probabilities: np.ndarray = model.predict_proba(features)
         return probabilities
 
-    def _has_known_words(self, features: sparse.csr_matrix) -> np.ndarray:
-        """Return, per row, whether a message word seen in training (not a mask token) occurs."""
+    def _has_signal(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Return, per row, whether a message word seen in training or a cue phrase occurs.
+
+        Mask tokens do not count. A cue phrase counts because a message in another language
+        may share no word with the training rows and still name its condition ("超时").
+        """
         rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
-        known = np.zeros(features.shape[0], dtype=bool)
-        known[rows[self._word_mask[features.indices]]] = True
-        return known
+        found = np.zeros(features.shape[0], dtype=bool)
+        found[rows[self._signal_mask[features.indices]]] = True
+        return found
 
     def _decide(
         self, record: Mapping[str, Any], probabilities: np.ndarray, known_words: bool
@@ -224,8 +228,8 @@ class ErrorClassifier:
         top = CATEGORIES[order[0]]
         confidence = float(probabilities[order[0]])
 
-        # Without one word seen in training, an error code or an HTTP status, the error carries
-        # no signal, which is the definition of ``unknown`` ("asdf qwerty", "").
+        # Without one word seen in training, a cue phrase, an error code or an HTTP status, the
+        # error carries no signal, which is the definition of ``unknown`` ("zxqv wplk", "").
         no_signal = (
             not known_words and not record.get("error_code") and record.get("http_status") is None
         )
@@ -333,17 +337,18 @@ def _anchored_category(record: Mapping[str, Any], categories: tuple[str, ...]) -
     return None
 
 
-def _informative_word_columns(pipeline: Any) -> np.ndarray:
-    """Return the feature columns of message words and word pairs that are not mask tokens."""
+def _signal_columns(pipeline: Any) -> np.ndarray:
+    """Return the feature columns of cue tokens, and of message words that are not masks."""
     features = pipeline.named_steps["features"]
     vocabulary = features.named_transformers_["message_words"].vocabulary_
     block = features.output_indices_["message_words"]
     informative = [
-        index
+        index + block.start
         for term, index in vocabulary.items()
         if not all(token in MASK_TOKENS for token in term.split())
     ]
-    return np.array(sorted(informative), dtype=int) + block.start
+    cues = features.output_indices_["cues"]
+    return np.array(sorted([*informative, *range(cues.start, cues.stop)]), dtype=int)
 
 
 _default: ErrorClassifier | None = None

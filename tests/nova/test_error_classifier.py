@@ -303,6 +303,15 @@ def test_noise_is_unknown(noise: str) -> None:
     assert nova.classify_error(noise).category == "unknown"
 
 
+def test_cue_phrase_alone_is_signal() -> None:
+    # No word of this Japanese message occurs in training; its translated cue names a timeout.
+    result = nova.classify_error("リクエストがタイムアウトしました")
+
+    assert result.confidence > 0.0
+    assert result.runner_up is not None
+    assert "timeout" in {result.category, result.runner_up.category}
+
+
 @pytest.mark.parametrize("blank", ["", "   ", "\n"])
 def test_blank_message_is_unknown(blank: str) -> None:
     result = nova.classify_error(blank)
@@ -348,8 +357,8 @@ def test_blank_message_with_status_alone_is_unsure() -> None:
     result = nova.classify_error("", http_status=429)
 
     # A bare 429 is a rate limit or an exhausted quota. The model leans to rate_limited but
-    # stays unsure: near the threshold it answers rate_limited with quota_exceeded as the
-    # runner-up, or below it answers unknown with rate_limited as the runner-up.
+    # stays unsure. Near the threshold it returns rate_limited with quota_exceeded as the
+    # runner-up, and below it unknown with rate_limited as the runner-up.
     assert result.runner_up is not None
     if result.category == "unknown":
         assert result.runner_up.category == "rate_limited"
