@@ -190,11 +190,11 @@ class ErrorClassifier:
             features = self._features.transform([records[index] for index in modelled])
             probabilities = np.zeros((len(modelled), len(CATEGORIES)))
             probabilities[:, self._columns] = self._predict_proba(features)
-            known_words = self._has_signal(features)
-            for index, row, words in zip(modelled, probabilities, known_words, strict=True):
+            signals = self._has_signal(features)
+            for index, row, signal in zip(modelled, probabilities, signals, strict=True):
                 code = codes[index]
                 if code is None:
-                    results[index] = self._decide(records[index], row, bool(words))
+                    results[index] = self._decide(records[index], row, bool(signal))
                 else:
                     results[index] = _among(records[index], row, code)
         return [result for result in results if result is not None]
@@ -222,7 +222,7 @@ class ErrorClassifier:
         return found
 
     def _decide(
-        self, record: Mapping[str, Any], probabilities: np.ndarray, known_words: bool
+        self, record: Mapping[str, Any], probabilities: np.ndarray, has_signal: bool
     ) -> Classification:
         order = np.argsort(probabilities)[::-1]
         top = CATEGORIES[order[0]]
@@ -231,7 +231,7 @@ class ErrorClassifier:
         # Without one word seen in training, a cue phrase, an error code or an HTTP status, the
         # error carries no signal, which is the definition of ``unknown`` ("zxqv wplk", "").
         no_signal = (
-            not known_words and not record.get("error_code") and record.get("http_status") is None
+            not has_signal and not record.get("error_code") and record.get("http_status") is None
         )
         if no_signal:
             category, runner_up = UNKNOWN, None

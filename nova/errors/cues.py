@@ -46,10 +46,10 @@ def _alternation(phrases: list[str]) -> str:
     """Join regexes into one alternation, sharing the leading letters of literal phrases.
 
     Python's ``re`` tries every branch of an alternation at every position of the text.
-    Phrases that start with the same literal character are nested under it
-    (``dup(?:licate|likat)``), so a position where no phrase starts fails after one
-    comparison per distinct leading character instead of one per phrase. The matched texts
-    are the same.
+    Phrases that start with the same literal character are nested under it, one character
+    per level (``duplicate|duplikat`` becomes ``d(?:u(?:p(?:…)))``). A position where no
+    phrase starts then fails after one comparison per distinct leading character instead of
+    one per phrase. The matched texts are the same.
     """
     nested: dict[str, list[str]] = {}
     others: list[str] = []
@@ -71,10 +71,10 @@ def _leading_literal(phrase: str) -> bool:
     """Tell whether a regex starts with a plain character that it always matches first."""
     if not phrase or phrase[0] in "\\([.^$|)]" or phrase[1:2] in ("?", "*", "+", "{"):
         return False
-    return not _has_top_level_bar(phrase)
+    return not _has_top_level_alternation(phrase)
 
 
-def _has_top_level_bar(phrase: str) -> bool:
+def _has_top_level_alternation(phrase: str) -> bool:
     depth, escaped, in_class = 0, False, False
     for character in phrase:
         if escaped:

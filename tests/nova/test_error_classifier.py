@@ -304,7 +304,7 @@ def test_noise_is_unknown(noise: str) -> None:
 
 
 def test_cue_phrase_alone_is_signal() -> None:
-    # No word of this Japanese message occurs in training; its translated cue names a timeout.
+    # No word of this Japanese message occurs in training, but its translated cue names a timeout.
     result = nova.classify_error("リクエストがタイムアウトしました")
 
     assert result.confidence > 0.0

@@ -89,7 +89,7 @@ ENGLISH_MESSAGES = [
 ]
 
 
-def _translation_tokens(text: str) -> set[str]:
+def _translation_categories(text: str) -> set[str]:
     lowered = text.lower()
     return {
         category
@@ -109,7 +109,7 @@ def test_translations_cover_every_category() -> None:
 
 @pytest.mark.parametrize("message", ENGLISH_MESSAGES)
 def test_translations_leave_english_alone(message: str) -> None:
-    assert _translation_tokens(message) == set()
+    assert _translation_categories(message) == set()
 
 
 def _flat_match(phrases: list[str], text: str) -> bool:

@@ -264,7 +264,7 @@ def test_empty_message_with_code_is_classified(live_server: LiveServer) -> None:
     assert batch_response.status_code == 200
     assert len(results) == 2
     assert results[0]["category"] == "invalid_credentials"
-    # A bare 429 sits near the unknown threshold: rate_limited is the answer or the runner-up.
+    # A bare 429 sits near the unknown threshold, so rate_limited is the category or the runner-up.
     bare_status = results[1]
     assert "rate_limited" in {bare_status["category"], bare_status["runner_up"]["category"]}
 
